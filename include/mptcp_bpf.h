@@ -22,6 +22,33 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "mptcp_bpf_stats.h"
+#include "mptcp_bpf_tunables.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#endif
+
+/*
+ * Per-subflow counters in a policy's stats cover this many subflows: the
+ * initial one plus the kernel's maximum of 8 additional ones (a subflow
+ * id beyond that, after subflow churn, is not counted).
+ */
+#define MPTCP_STATS_MAX_SUBFLOWS	9
+
+/*
+ * The slot of a subflow in per-subflow counters: its MPTCP subflow id - 1
+ * (the initial subflow is 0, ids grow as subflows are created). Taken
+ * after a loop, never counted inside it: a loop counter the verifier has
+ * to track exactly makes every iteration a new state.
+ */
+static __always_inline __u32 mptcp_subflow_slot(const struct mptcp_subflow_context *subflow)
+{
+	return subflow->subflow_id - 1;
+}
+
+/* mainline's MPTCP_SEND_BURST_SIZE: the default scheduler's burst cap */
+#define MPTCP_SEND_BURST_SIZE		65428
 
 /* A struct_ops callback: BPF_STRUCT_OPS(minrtt_get_send, struct mptcp_sock *msk) */
 #define BPF_STRUCT_OPS(name, args...) \
@@ -57,7 +84,9 @@ extern void mptcp_set_timeout(struct sock *sk) __ksym;
 static __always_inline struct tcp_sock *
 mptcp_subflow_tcp(const struct mptcp_subflow_context *subflow)
 {
-	return bpf_skc_to_tcp_sock(bpf_mptcp_subflow_tcp_sock(subflow));
+	struct sock *ssk = bpf_mptcp_subflow_tcp_sock(subflow);
+
+	return ssk ? bpf_skc_to_tcp_sock(ssk) : NULL;
 }
 
 /* Marked backup locally (ip mptcp endpoint ... backup) or by the peer (MP_PRIO). */
@@ -77,6 +106,13 @@ mptcp_subflow_can_send(struct mptcp_subflow_context *subflow)
 {
 	return mptcp_subflow_active(subflow) &&
 	       bpf_sk_stream_memory_free(subflow);
+}
+
+/* Not in slow recovery: no RTO pending and not in Recovery/Loss state. */
+static __always_inline bool mptcp_subflow_is_healthy(struct tcp_sock *tp)
+{
+	return BPF_CORE_READ_BITFIELD(&tp->inet_conn, icsk_ca_state) < 3 /* TCP_CA_Recovery */ &&
+	       !tp->inet_conn.icsk_retransmits;
 }
 
 /* Smoothed RTT in microseconds (tcp_sock.srtt_us holds it shifted by 3). */
