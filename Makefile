@@ -60,7 +60,7 @@ setup:
 	$(Q)scripts/install-deps.sh
 	$(Q)scripts/fetch-kernel-source.sh >/dev/null
 
-$(LIBBPF_A) $(BPFTOOL):
+$(LIBBPF_A) $(BPFTOOL) $(LIBBPF_INC)/linux/bpf.h:
 	$(Q)scripts/build-bpf-tools.sh >/dev/null
 
 tools: $(LIBBPF_A) $(BPFTOOL)
@@ -93,13 +93,13 @@ $(OUTPUT)/skel/builtin_policies.h: $(SKELS)
 
 # The loader needs the uapi linux/bpf.h of the tree libbpf comes from
 # (BPF_F_LINK, bpf_link_info.struct_ops): Debian 12's /usr/include one is
-# too old. tools/linux-<ver> was built from src/linux-<ver>.
-KERNEL_UAPI ?= $(MPTCP_BPF_CACHE)/src/$(notdir $(realpath $(TOOLS)))/tools/include/uapi
+# too old; build-bpf-tools.sh installs it next to libbpf's headers.
 # -std=gnu11: C11 plus the POSIX/Linux calls (sigaction, capget, mount).
-$(OUTPUT)/mptcp-sched: $(LOADER_SRCS) loader/*.h $(OUTPUT)/skel/builtin_policies.h $(LIBBPF_A)
+$(OUTPUT)/mptcp-sched: $(LOADER_SRCS) loader/*.h $(OUTPUT)/skel/builtin_policies.h $(LIBBPF_A) \
+		       $(LIBBPF_INC)/linux/bpf.h
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -std=gnu11 -Iinclude -Iloader -I$(OUTPUT)/skel \
-		-I$(LIBBPF_INC) -I$(KERNEL_UAPI) $(LOADER_SRCS) $(LIBBPF_A) \
+		-I$(LIBBPF_INC) $(LOADER_SRCS) $(LIBBPF_A) \
 		-lelf -lz -o $@
 
 $(OUTPUT)/selftests/%: selftests/tools/%.c selftests/tools/*.h

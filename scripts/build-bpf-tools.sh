@@ -22,6 +22,13 @@ if [ ! -f "$out/libbpf/libbpf.a" ]; then
 		die "libbpf build failed; see $out/libbpf.log"
 fi
 
+# Debian 12's <linux/bpf.h> predates struct_ops links; userspace built
+# against this libbpf uses the UAPI headers of the same tree.
+if [ ! -f "$out/libbpf/include/linux/bpf.h" ]; then
+	mkdir -p "$out/libbpf/include/linux"
+	cp "$src"/tools/include/uapi/linux/{bpf.h,bpf_common.h,btf.h} "$out/libbpf/include/linux/"
+fi
+
 if [ ! -x "$out/bpftool/bpftool" ]; then
 	log BPFTOOL "$src/tools/bpf/bpftool -> $out/bpftool" >&2
 	mkdir -p "$out/bpftool"

@@ -42,6 +42,9 @@ console=$results/console.log
 # The command, run by selftests/vm-init.sh in the guest.
 {
 	printf 'cd %q\n' "$PWD"
+	# the build directory the tests use, when not the default one
+	[ -z "${OUTPUT:-}" ] || printf 'export OUTPUT=%q\n' "$OUTPUT"
+	[ -z "${MPTCP_BPF_CACHE:-}" ] || printf 'export MPTCP_BPF_CACHE=%q\n' "$MPTCP_BPF_CACHE"
 	if [ $shell = 1 ]; then
 		echo 'exec setsid -c /bin/bash -i </dev/ttyS0 >/dev/ttyS0 2>&1'
 	else
@@ -86,9 +89,15 @@ elif [ ! -f "$results/exit-status" ]; then
 else
 	rc=$(cat "$results/exit-status")
 fi
-if cat "$console" "$results/dmesg" 2>/dev/null | grep -Eq "$bad"; then
+# The kernel's own lines: all of dmesg, and the timestamped console lines
+# (a panic reaches only the console); test output never counts.
+kernel_log() {
+	cat "$results/dmesg" 2>/dev/null
+	tr -d '\r' <"$console" | grep -aE '^\[ *[0-9]+\.[0-9]+\]'
+}
+if kernel_log | grep -Eq "$bad"; then
 	echo "vmtest: the kernel reported a problem:" >&2
-	cat "$console" "$results/dmesg" 2>/dev/null | grep -E -A20 "$bad" | head -60 >&2
+	kernel_log | grep -E -A20 "$bad" | head -60 >&2
 	[ "$rc" != 0 ] || rc=1
 fi
 if [ "$rc" != 0 ]; then
