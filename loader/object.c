@@ -74,10 +74,10 @@ int check_name(const char *name, const char *what)
 		char c = name[i];
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-		    (c == '.' && i))
+		    (c >= '0' && c <= '9') || c == '_' || (c == '.' && i))
 			continue;
-		error_msg("name '%s' (%s) has a character other than letters, digits, '_', '-' and '.'",
+		/* the kernel takes [A-Za-z0-9_.] only (bpf_obj_name_cpy()) */
+		error_msg("name '%s' (%s) has a character other than letters, digits, '_' and '.'",
 			  name, what);
 		return -EINVAL;
 	}
