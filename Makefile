@@ -9,6 +9,7 @@
 #   make            policies, skeletons, loader, selftest tools
 #   make demo       boot the VM, load a scheduler, show what each path carried
 #   make test       host tests + VM selftests; ends with "N passed, N failed"
+#   make bench      BPF schedulers' goodput as a ratio to the default's
 #   make vmtest CMD='...'   run one command in the VM;  make vmshell: a shell
 
 OUTPUT ?= build
@@ -112,6 +113,10 @@ demo: setup kernel all
 
 test: setup kernel all
 	$(Q)selftests/run-tests.sh
+
+# Goodput of each BPF scheduler as a ratio to the in-kernel default.
+bench: setup kernel all
+	$(Q)selftests/vmtest.sh selftests/bench.sh
 
 vmtest: kernel all
 	$(Q)selftests/vmtest.sh $(CMD)
