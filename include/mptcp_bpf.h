@@ -76,6 +76,29 @@ extern bool bpf_sk_stream_memory_free(const struct mptcp_subflow_context *subflo
 extern __u64 mptcp_wnd_end(const struct mptcp_sock *msk) __ksym;
 extern void mptcp_set_timeout(struct sock *sk) __ksym;
 
+/* Path-manager kfuncs (mptcp_pm_ops programs, event callbacks only). */
+extern int bpf_mptcp_pm_subflow_create(struct mptcp_sock *msk,
+				       const struct mptcp_addr_info *local,
+				       const struct mptcp_addr_info *remote,
+				       int ifindex, bool backup) __ksym;
+extern int bpf_mptcp_pm_subflow_close(struct mptcp_sock *msk,
+				      struct mptcp_subflow_context *subflow) __ksym;
+extern int bpf_mptcp_pm_set_backup(struct mptcp_sock *msk,
+				   struct mptcp_subflow_context *subflow,
+				   bool backup) __ksym;
+extern int bpf_mptcp_pm_announce(struct mptcp_sock *msk,
+				 const struct mptcp_addr_info *addr) __ksym;
+extern int bpf_mptcp_pm_withdraw(struct mptcp_sock *msk, __u8 id) __ksym;
+extern int bpf_mptcp_pm_timer_arm(struct mptcp_sock *msk, __u32 msecs) __ksym;
+extern int bpf_mptcp_pm_endpoint_get(struct mptcp_sock *msk, __u32 index,
+				     struct mptcp_addr_info *addr, __u32 *flags,
+				     int *ifindex) __ksym;
+extern int bpf_mptcp_pm_remote_get(struct mptcp_sock *msk, __u32 index,
+				   struct mptcp_addr_info *addr) __ksym;
+extern int bpf_mptcp_subflow_addrs(const struct mptcp_subflow_context *subflow,
+				   struct mptcp_addr_info *local,
+				   struct mptcp_addr_info *remote) __ksym;
+
 #ifndef bpf_for_each
 #error "libbpf's bpf_helpers.h is too old: bpf_for_each() is missing"
 #endif

@@ -10913,6 +10913,12 @@ enum mptcp_event_type {
 	MPTCP_EVENT_LISTENER_CLOSED = 16,
 };
 
+enum mptcp_pm_ops_action_type {
+	MPTCP_PM_OPS_CREATE = 0,
+	MPTCP_PM_OPS_ANNOUNCE = 1,
+	MPTCP_PM_OPS_WITHDRAW = 2,
+};
+
 enum mptcp_pm_status {
 	MPTCP_PM_ADD_ADDR_RECEIVED = 0,
 	MPTCP_PM_ADD_ADDR_SEND_ACK = 1,
@@ -10929,6 +10935,7 @@ enum mptcp_pm_type {
 	MPTCP_PM_TYPE_USERSPACE = 1,
 	__MPTCP_PM_TYPE_NR = 2,
 	__MPTCP_PM_TYPE_MAX = 1,
+	MPTCP_PM_TYPE_OPS = 2,
 };
 
 enum mremap_type {
@@ -25255,6 +25262,39 @@ struct bpf_struct_ops_map {
 	long: 64;
 	long: 64;
 	struct bpf_struct_ops_value kvalue;
+};
+
+struct mptcp_subflow_context;
+
+struct mptcp_addr_info;
+
+struct mptcp_pm_ops {
+	char name[16];
+	struct module *owner;
+	struct list_head list;
+	void (*init)(struct mptcp_sock *);
+	void (*release)(struct mptcp_sock *);
+	void (*established)(struct mptcp_sock *);
+	void (*closed)(struct mptcp_sock *);
+	void (*subflow_established)(struct mptcp_sock *, struct mptcp_subflow_context *);
+	void (*subflow_closed)(struct mptcp_sock *, const struct mptcp_addr_info *, const struct mptcp_addr_info *, int);
+	void (*address_announced)(struct mptcp_sock *, const struct mptcp_addr_info *);
+	void (*address_removed)(struct mptcp_sock *, u8);
+	void (*prio_changed)(struct mptcp_sock *, struct mptcp_subflow_context *);
+	void (*timeout)(struct mptcp_sock *);
+	long: 64;
+};
+
+struct bpf_struct_ops_mptcp_pm_ops {
+	struct bpf_struct_ops_common_value common;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	struct mptcp_pm_ops data;
 };
 
 struct mptcp_sched_ops {
@@ -47119,6 +47159,8 @@ struct mptcp_rm_list {
 	u8 nr;
 };
 
+struct mptcp_pm_ops_data;
+
 struct mptcp_pm_data {
 	struct mptcp_addr_info local;
 	struct mptcp_addr_info remote;
@@ -47156,6 +47198,8 @@ struct mptcp_pm_data {
 		} reset;
 	};
 	long unsigned int id_avail_bitmap[4];
+	struct mptcp_pm_ops *ops;
+	struct mptcp_pm_ops_data *ops_data;
 	struct mptcp_rm_list rm_list_tx;
 	struct mptcp_rm_list rm_list_rx;
 };
@@ -47484,13 +47528,38 @@ struct mptcp_pm_local {
 	int ifindex;
 };
 
-struct mptcp_pm_ops {
-	char name[16];
-	struct module *owner;
-	struct list_head list;
-	void (*init)(struct mptcp_sock *);
-	void (*release)(struct mptcp_sock *);
-	long: 64;
+struct mptcp_pm_ops_action {
+	enum mptcp_pm_ops_action_type type;
+	struct mptcp_pm_local local;
+	struct mptcp_addr_info remote;
+};
+
+struct mptcp_pm_ops_closed {
+	struct mptcp_addr_info local;
+	struct mptcp_addr_info remote;
+	int reason;
+};
+
+struct mptcp_pm_ops_events {
+	struct mptcp_addr_info announced[8];
+	u8 nr_announced;
+	u8 removed[8];
+	u8 nr_removed;
+	struct mptcp_pm_ops_closed closed[8];
+	u8 nr_closed;
+	bool established;
+	bool timer_fired;
+};
+
+struct mptcp_pm_ops_data {
+	struct mptcp_sock *msk;
+	struct mptcp_pm_ops_events ev;
+	struct timer_list timer;
+	bool in_callback;
+	struct mptcp_pm_ops_action actions[8];
+	u8 nr_actions;
+	struct mptcp_addr_info remotes[9];
+	u8 nr_remotes;
 };
 
 struct mptcp_sendmsg_info {
@@ -47595,6 +47664,7 @@ struct mptcp_subflow_context {
 			u8 reset_seen: 1;
 			u8 reset_transient: 1;
 			u8 reset_reason: 4;
+			u8 pm_ops_events;
 			u8 stale_count;
 			u8 stale;
 			u32 subflow_id;
@@ -47660,6 +47730,7 @@ struct mptcp_subflow_context {
 			u8 reset_seen: 1;
 			u8 reset_transient: 1;
 			u8 reset_reason: 4;
+			u8 pm_ops_events;
 			u8 stale_count;
 			u8 stale;
 			u32 subflow_id;
@@ -72153,15 +72224,15 @@ typedef struct sock * (*udp_lookup_t)(const struct sk_buff *, __be16, __be16);
 
 typedef int wait_bit_action_f(struct wait_bit_key *, int);
 
-struct iomap_ops;
+struct task_group;
 
 struct nf_bridge_frag_data;
-
-struct task_group;
 
 struct ftrace_regs;
 
 struct swap_iocb;
+
+struct iomap_ops;
 
 typedef void *acpi_handle;
 

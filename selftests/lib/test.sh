@@ -59,7 +59,7 @@ _assert() {
 		fail "$tag: actual value '$actual' is not a number (expected $op $expected)"
 		return 1
 	fi
-	if ! [ "$actual" "$op" "$expected" ]; then
+	if ! test "$actual" "$op" "$expected"; then
 		fail "$tag: actual $actual, expected $op $expected"
 		return 1
 	fi

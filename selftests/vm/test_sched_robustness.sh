@@ -45,10 +45,10 @@ obj=$BUILD/selftests/bpf/sched_last.bpf.o
 if topo_setup 2 && topo_path_set 1 delay 5 rate 20 && topo_path_set 2 delay 5 rate 20 &&
    ip netns exec "$TOPO_CLI" sysctl -qw net.mptcp.stale_loss_cnt=2 &&
    sched_register "$obj" && topo_set_scheduler bpf_t_last; then
-	xfer_start "$BYTES" --wait-subflows 2
+	topo_xfer_start "$BYTES" --wait-subflows 2
 	sleep 1
 	topo_path_down 2 || fail "path 2 down"
-	if xfer_finish; then
+	if topo_xfer_wait; then
 		assert_eq "$(xfer_get received)" "$BYTES" "bytes received"
 		assert_gt "$(xfer_get subflow.10.0.2.1.bytes_sent)" 0 "path 2 carried data before it died"
 		assert_gt "$(mib_get "$TOPO_CLI" SchedFallback)" 0 "MPTcpExtSchedFallback"
@@ -65,11 +65,11 @@ subtest "unloading the scheduler in the middle of a transfer"
 obj=$BUILD/bpf/first.bpf.o
 if topo_setup 2 && topo_path_set 1 delay 5 rate 20 && topo_path_set 2 delay 5 rate 20 &&
    sched_register "$obj" && topo_set_scheduler bpf_first; then
-	xfer_start "$BYTES" --wait-subflows 2
+	topo_xfer_start "$BYTES" --wait-subflows 2
 	sleep 1
 	sched_unregister "$obj"
 	sched_available bpf_first && fail "bpf_first still listed after unload"
-	if xfer_finish; then
+	if topo_xfer_wait; then
 		assert_eq "$(xfer_get received)" "$BYTES" "bytes received (unloaded mid-transfer)"
 	else
 		fail "transfer during unload"
