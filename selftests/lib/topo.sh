@@ -26,9 +26,9 @@
 # plus an "unreachable default" of lowest priority, so the traffic of a
 # path that is down never leaks onto another one. The server answers
 # 10.0.I.1 through the connected route of svethI. Client and server:
-# net.mptcp.enabled=1, "ip mptcp limits set subflow 8 add_addr_accepted 8",
-# rp_filter off, TSO and GSO off on cvethI and svethI (the qdiscs then
-# delay, pace and drop MTU-sized packets, not 64 KB segments). IPv4 only.
+# net.mptcp.enabled=1, "ip mptcp limits set subflow 8 add_addr_accepted 8";
+# everywhere rp_filter off and IPv6 off (no router solicitations, MLD or
+# DAD traffic: link counters count the tests' packets only). IPv4 only.
 #
 # Functions (all print what failed on stderr and return non-zero):
 #   topo_setup NPATHS            build it; exports TOPO_CLI TOPO_RTR TOPO_SRV
@@ -57,14 +57,17 @@
 #	topo_xfer 10485760 --wait-subflows 2 || fail "transfer"
 #	assert_eq "$(xfer_get received)" 10485760 "received"
 #
-# Settings (environment): TOPO_PREFIX (namespace name prefix, default mpb),
-# OUTPUT (build dir, default <repo>/build) or TOPO_XFER_BIN (the
-# mptcp_xfer binary), TOPO_XFER_TIMEOUT (seconds, default 120),
-# TOPO_QUEUE_MS (bottleneck queue, default 20), TOPO_KEEP=1 (cleanup
-# leaves the namespaces for debugging). Needs root, ip (iproute2), tc,
-# ethtool, sysctl, ping, and a kernel with MPTCP, network namespaces, veth,
-# IPv4 forwarding, sch_tbf (rate) and sch_netem (delay, loss); /run must be
-# writable (ip netns keeps its namespaces in /run/netns).
+# Settings (environment, read when sourced): TOPO_PREFIX (namespace name
+# prefix, default mpb), OUTPUT (build dir, default <repo>/build) or
+# TOPO_XFER_BIN (the mptcp_xfer binary), TOPO_XFER_TIMEOUT (seconds,
+# default 120), TOPO_QUEUE_MS (bottleneck queue, default 20), TOPO_KEEP=1
+# (cleanup leaves the namespaces for debugging). Needs root, bash >= 5,
+# ip (iproute2), tc, ethtool, sysctl, ping, and a kernel with MPTCP,
+# network namespaces, veth, policy routing (IP_MULTIPLE_TABLES), sch_tbf
+# (rate) and sch_netem (delay, loss); /run must be writable (ip netns).
+#
+# Every process costs about 0.1 s in the TCG guest, so this library runs
+# few: ip and tc batches, builtins instead of sleep/cat/awk.
 
 TOPO_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOPO_REPO_DIR=$(cd "$TOPO_LIB_DIR/../.." && pwd)
@@ -86,14 +89,15 @@ _TOPO_XFER_SPID=""
 _TOPO_XFER_BASE=""
 _TOPO_PORT=20000
 _TOPO_NETEM=""
-_TOPO_SHAPE=()	# per path: "", tbf, netem, netem+tbf (see topo_path_set)
+_TOPO_SHAPE=()		# per path: "", tbf, netem, netem+tbf (topo_path_set)
+_TOPO_OFFLOAD=()	# per path: on (default), off (_topo_offload)
 
 _topo_err() {
 	echo "topo: $*" >&2
 	return 1
 }
 
-# _topo_run CMD... - run a setup command; on failure print it and its output.
+# _topo_run CMD... - run a command; on failure print it and its output.
 _topo_run() {
 	local out
 
@@ -103,24 +107,7 @@ _topo_run() {
 	fi
 }
 
-# _topo_batch CMD NS FILE - run FILE with "CMD -n NS -batch" (CMD: ip or
-# tc, NS "" for the initial namespace); they stop at the first failing
-# line, which is printed with the error.
-_topo_batch() {
-	local cmd=$1 ns=$2 file=$3 out line
-	local -a nsarg=()
-
-	[ -z "$ns" ] || nsarg=(-n "$ns")
-	if out=$("$cmd" "${nsarg[@]}" -batch "$file" 2>&1); then
-		return 0
-	fi
-	line=$(sed -n 's/^Command failed .*:\([0-9]*\)$/\1/p' <<<"$out")
-	[ -z "$line" ] || line=$(sed -n "${line}p" "$file")
-	_topo_err "$cmd${ns:+ -n $ns}: failed: ${line:-$file}: $out"
-	return 1
-}
-
-# _topo_nsexec NS CMD... - run CMD in NS; on failure print it and its output.
+# _topo_nsexec NS CMD... - the same, in namespace NS.
 _topo_nsexec() {
 	local ns=$1 out
 
@@ -131,32 +118,58 @@ _topo_nsexec() {
 	fi
 }
 
-# _topo_sysctls NS - what every namespace gets before its devices exist
-# (so they inherit it): rp_filter off and, when the kernel has IPv6, IPv6
-# off (no router solicitations, MLD reports or DAD on the paths: the link
-# counters count the test's traffic only). Client and server also get
-# MPTCP; the router forwarding.
-_topo_sysctls() {
-	local ns=$1 role=$2
-	local -a kv=(net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0)
+# _topo_batch CMD NS FILE - run FILE with "CMD -n NS -batch" (CMD: ip or
+# tc; NS "" for the initial namespace). They stop at the first failing
+# line, which is printed with the error.
+_topo_batch() {
+	local cmd=$1 ns=$2 file=$3 out line
+	local -a nsarg=()
 
-	if [ -e /proc/sys/net/ipv6/conf/default/disable_ipv6 ]; then
-		kv+=(net.ipv6.conf.all.disable_ipv6=1
-		     net.ipv6.conf.default.disable_ipv6=1)
+	[ -z "$ns" ] || nsarg=(-n "$ns")
+	if out=$("$cmd" "${nsarg[@]}" -batch "$file" 2>&1); then
+		return 0
 	fi
-	case $role in
-	router) kv+=(net.ipv4.ip_forward=1) ;;
-	*) kv+=(net.mptcp.enabled=1) ;;
-	esac
-	_topo_nsexec "$ns" sysctl -q -w "${kv[@]}"
+	if [[ $out =~ Command\ failed\ .*:([0-9]+) ]]; then
+		line=$(sed -n "${BASH_REMATCH[1]}p" "$file")
+	fi
+	_topo_err "$cmd${ns:+ -n $ns}: failed: ${line:-$file}: $out"
+	return 1
+}
+
+# _topo_sleep SECS - sleep without a process: a read timing out on a FIFO
+# nobody writes to.
+_topo_sleep() {
+	read -r -t "$1" <>"$TOPO_DIR/sleep.fifo"
+	return 0
+}
+
+# _topo_fixed VALUE DIGITS - a decimal VALUE ("12", "0.5") times 10^DIGITS,
+# as an integer (bash has no floating point).
+_topo_fixed() {
+	local int=${1%%.*} frac="" zeros=000000000
+
+	[[ $1 == *.* ]] && frac=${1#*.}
+	frac=${frac:0:$2}
+	frac=$frac${zeros:0:$(($2 - ${#frac}))}
+	echo $((10#${int:-0} * 10 ** $2 + 10#${frac:-0}))
 }
 
 topo_cli_dev() { echo "cveth$1"; }
 topo_srv_dev() { echo "sveth$1"; }
 
-# Fixed MAC addresses (for the static neighbour entries):
-# 02:00:0a:00:<path>:<01 client, 02 server, fe router-client, fd router-server>
-_topo_mac() { printf '02:00:0a:00:%02x:%s' "$1" "$2"; }
+# _topo_macs I - the fixed MAC addresses of path I's devices, for the
+# static neighbour entries, in mac_cli (cvethI), mac_srv (svethI), mac_rc
+# and mac_rs (router: rcI, rsI): 02:00:0a:00:<I>:<01|02|fe|fd>. printf -v
+# rather than $(...): forks are dear in the TCG guest.
+_topo_macs() {
+	local p
+
+	printf -v p '02:00:0a:00:%02x' "$1"
+	mac_cli=$p:01
+	mac_srv=$p:02
+	mac_rc=$p:fe
+	mac_rs=$p:fd
+}
 
 # _topo_check_path I - I is a path of the current topology.
 _topo_check_path() {
@@ -173,11 +186,11 @@ _topo_check_path() {
 _topo_check_prereqs() {
 	local cmd
 
-	if [ "$(id -u)" != 0 ]; then
+	if [ "$EUID" != 0 ]; then
 		_topo_err "must run as root (network namespaces)"
 		return 1
 	fi
-	for cmd in ip tc ethtool sysctl ping; do
+	for cmd in ip tc ethtool sysctl ping mkfifo; do
 		if ! command -v "$cmd" >/dev/null; then
 			_topo_err "'$cmd' not found in PATH"
 			return 1
@@ -189,19 +202,41 @@ _topo_check_prereqs() {
 	fi
 }
 
-# The ip batch lines of path I in each namespace.
+# _topo_sysctls NS ROLE - what a namespace gets before its devices exist
+# (they inherit the defaults): rp_filter and IPv6 off; MPTCP on client and
+# server, forwarding on the router.
+_topo_sysctls() {
+	local ns=$1 role=$2
+	local -a kv=(net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0)
+
+	if [ -e /proc/sys/net/ipv6/conf/default/disable_ipv6 ]; then
+		kv+=(net.ipv6.conf.all.disable_ipv6=1
+		     net.ipv6.conf.default.disable_ipv6=1)
+	fi
+	case $role in
+	router) kv+=(net.ipv4.ip_forward=1) ;;
+	*) kv+=(net.mptcp.enabled=1) ;;
+	esac
+	_topo_nsexec "$ns" sysctl -q -w "${kv[@]}"
+}
+
+# The ip batch lines of path I, per namespace.
 
 # _topo_client_path I - client neighbour and route of path I (also used by
 # topo_path_up: a device going down loses both).
 _topo_client_path() {
-	echo "neigh replace 10.0.$1.2 lladdr $(_topo_mac "$1" fe) dev cveth$1 nud permanent"
+	local mac_cli mac_srv mac_rc mac_rs
+
+	_topo_macs "$1"
+	echo "neigh replace 10.0.$1.2 lladdr $mac_rc dev cveth$1 nud permanent"
 	echo "route replace default via 10.0.$1.2 dev cveth$1 table $((100 + $1))"
 }
 
 _topo_client_lines() {
-	local i=$1
+	local i=$1 mac_cli mac_srv mac_rc mac_rs
 
-	echo "link add cveth$i address $(_topo_mac "$i" 01) type veth peer name rc$i address $(_topo_mac "$i" fe) netns $TOPO_RTR"
+	_topo_macs "$i"
+	echo "link add cveth$i address $mac_cli type veth peer name rc$i address $mac_rc netns $TOPO_RTR"
 	echo "addr add 10.0.$i.1/24 dev cveth$i"
 	echo "link set cveth$i up"
 	echo "rule add from 10.0.$i.1 table $((100 + i))"
@@ -211,31 +246,33 @@ _topo_client_lines() {
 }
 
 _topo_server_lines() {
-	local i=$1
+	local i=$1 mac_cli mac_srv mac_rc mac_rs
 
-	echo "link add sveth$i address $(_topo_mac "$i" 02) type veth peer name rs$i address $(_topo_mac "$i" fd) netns $TOPO_RTR"
+	_topo_macs "$i"
+	echo "link add sveth$i address $mac_srv type veth peer name rs$i address $mac_rs netns $TOPO_RTR"
 	echo "addr add 10.0.$i.2/24 dev sveth$i"
 	echo "link set sveth$i up"
-	echo "neigh add 10.0.$i.1 lladdr $(_topo_mac "$i" fd) dev sveth$i nud permanent"
+	echo "neigh add 10.0.$i.1 lladdr $mac_rs dev sveth$i nud permanent"
 }
 
-# The router: a wire from rcI to rsI and back, no addresses.
+# The router: a wire from rcI to rsI and back.
 _topo_router_lines() {
-	local i=$1
+	local i=$1 mac_cli mac_srv mac_rc mac_rs
 
+	_topo_macs "$i"
 	echo "link set rc$i up"
 	echo "link set rs$i up"
 	echo "rule add iif rc$i table $((100 + i))"
 	echo "rule add iif rs$i table $((200 + i))"
 	echo "route add default via 10.0.$i.2 dev rs$i onlink table $((100 + i))"
 	echo "route add default via 10.0.$i.1 dev rc$i onlink table $((200 + i))"
-	echo "neigh add 10.0.$i.2 lladdr $(_topo_mac "$i" 02) dev rs$i nud permanent"
-	echo "neigh add 10.0.$i.1 lladdr $(_topo_mac "$i" 01) dev rc$i nud permanent"
+	echo "neigh add 10.0.$i.2 lladdr $mac_srv dev rs$i nud permanent"
+	echo "neigh add 10.0.$i.1 lladdr $mac_cli dev rc$i nud permanent"
 }
 
-# _topo_build - create everything (ip batches, one per namespace).
+# _topo_build - create everything: one ip batch per namespace.
 _topo_build() {
-	local n=$TOPO_NPATHS d=$TOPO_DIR i
+	local d=$TOPO_DIR i
 
 	printf 'netns add %s\n' "$TOPO_CLI" "$TOPO_RTR" "$TOPO_SRV" >"$d/netns.batch"
 	_topo_batch ip "" "$d/netns.batch" || return 1
@@ -244,49 +281,43 @@ _topo_build() {
 	{
 		echo "link set lo up"
 		echo "mptcp limits set subflow 8 add_addr_accepted 8"
-		for i in $(seq "$n"); do _topo_client_lines "$i"; done
+		for ((i = 1; i <= TOPO_NPATHS; i++)); do _topo_client_lines "$i"; done
 	} >"$d/client.batch"
 	{
 		echo "link set lo up"
 		echo "mptcp limits set subflow 8 add_addr_accepted 8"
-		for i in $(seq "$n"); do _topo_server_lines "$i"; done
+		for ((i = 1; i <= TOPO_NPATHS; i++)); do _topo_server_lines "$i"; done
 	} >"$d/server.batch"
 	{
 		echo "link set lo up"
-		for i in $(seq "$n"); do _topo_router_lines "$i"; done
+		for ((i = 1; i <= TOPO_NPATHS; i++)); do _topo_router_lines "$i"; done
 	} >"$d/router.batch"
 	_topo_batch ip "$TOPO_CLI" "$d/client.batch" &&
 	_topo_batch ip "$TOPO_SRV" "$d/server.batch" &&
-	_topo_batch ip "$TOPO_RTR" "$d/router.batch" || return 1
-	_topo_no_offload "$TOPO_CLI" cveth && _topo_no_offload "$TOPO_SRV" sveth
-}
-
-# _topo_no_offload NS PREFIX - TSO and GSO off on PREFIX1..PREFIXn (see the
-# top of this file).
-_topo_no_offload() {
-	# shellcheck disable=SC2016 # expanded by sh -c
-	_topo_nsexec "$1" sh -c 'p=$1; shift
-		for i; do ethtool -K "$p$i" tso off gso off || exit; done' \
-		sh "$2" $(seq "$TOPO_NPATHS")
+	_topo_batch ip "$TOPO_RTR" "$d/router.batch"
 }
 
 # _topo_check - every path routes on its own device and answers a ping.
 _topo_check() {
-	local i out
+	local i out paths=()
 
-	for i in $(seq "$TOPO_NPATHS"); do
-		out=$(ip -n "$TOPO_CLI" route get "$TOPO_SERVER_ADDR" from "10.0.$i.1" 2>&1)
-		case " $out " in
-		*" dev cveth$i "*) ;;
-		*) _topo_err "path $i: 10.0.$i.1 -> $TOPO_SERVER_ADDR does not route via cveth$i: $out"
-		   return 1 ;;
-		esac
+	for ((i = 1; i <= TOPO_NPATHS; i++)); do
+		echo "route get $TOPO_SERVER_ADDR from 10.0.$i.1"
+		paths+=("$i")
+	done >"$TOPO_DIR/check.batch"
+	out=$(ip -n "$TOPO_CLI" -batch "$TOPO_DIR/check.batch" 2>&1)
+	for i in "${paths[@]}"; do
+		if ! [[ $out =~ from\ 10\.0\.$i\.1\ via\ 10\.0\.$i\.2\ dev\ cveth$i\  ]]; then
+			_topo_err "path $i: 10.0.$i.1 -> $TOPO_SERVER_ADDR does not route via cveth$i: $out"
+			return 1
+		fi
 	done
 	# shellcheck disable=SC2016 # expanded by sh -c
-	_topo_nsexec "$TOPO_CLI" sh -c 'for i; do
-		ping -n -q -c 1 -W 2 -I "10.0.$i.1" "$0" >/dev/null ||
-			{ echo "path $i: no reply to ping 10.0.$i.1 -> $0"; exit 1; }
-	done' "$TOPO_SERVER_ADDR" $(seq "$TOPO_NPATHS")
+	_topo_nsexec "$TOPO_CLI" sh -c 'dst=$1; shift
+		for i; do
+			ping -n -q -c 1 -W 2 -I "10.0.$i.1" "$dst" >/dev/null ||
+				{ echo "path $i: no reply to ping 10.0.$i.1 -> $dst"; exit 1; }
+		done' sh "$TOPO_SERVER_ADDR" "${paths[@]}"
 }
 
 # topo_setup NPATHS - build the topology; on failure clean up and return 1.
@@ -312,7 +343,8 @@ topo_setup() {
 	TOPO_SRV=${TOPO_CLI/-cli-/-srv-}
 	export TOPO_CLI TOPO_RTR TOPO_SRV
 	TOPO_NPATHS=$n
-	if ! _topo_build || ! _topo_check; then
+	if ! _topo_run mkfifo "$TOPO_DIR/sleep.fifo" || ! _topo_build ||
+	   ! _topo_check; then
 		topo_cleanup
 		return 1
 	fi
@@ -332,12 +364,13 @@ topo_cleanup() {
 	_TOPO_XFER_SPID=""
 	if [ "${TOPO_KEEP:-0}" = 1 ] && [ -n "$TOPO_DIR" ]; then
 		echo "topo: TOPO_KEEP=1: leaving $TOPO_CLI $TOPO_RTR $TOPO_SRV $TOPO_DIR" >&2
-	else
+	elif [ -n "$TOPO_DIR" ]; then	# the namespaces exist only with it
 		for ns in "$TOPO_CLI" "$TOPO_RTR" "$TOPO_SRV"; do
-			[ -n "$ns" ] && [ -e "/run/netns/$ns" ] &&
-				ip netns del "$ns" 2>/dev/null
-		done
-		[ -n "$TOPO_DIR" ] && rm -rf "$TOPO_DIR"
+			[ -e "/run/netns/$ns" ] && echo "netns del $ns"
+		done >"$TOPO_DIR/cleanup.batch"
+		[ ! -s "$TOPO_DIR/cleanup.batch" ] ||
+			ip -force -batch "$TOPO_DIR/cleanup.batch" >/dev/null 2>&1
+		rm -rf "$TOPO_DIR"
 	fi
 	TOPO_CLI=""
 	TOPO_RTR=""
@@ -345,10 +378,9 @@ topo_cleanup() {
 	TOPO_DIR=""
 	TOPO_NPATHS=0
 	_TOPO_SHAPE=()
+	_TOPO_OFFLOAD=()
 	return 0
 }
-
-_topo_is_num() { [[ ${1:-} =~ ^[0-9]+([.][0-9]+)?$ ]]; }
 
 # topo_have_netem - true if the kernel has sch_netem (delay and loss).
 topo_have_netem() {
@@ -358,12 +390,29 @@ topo_have_netem() {
 	fi
 	if [ -z "$_TOPO_NETEM" ]; then
 		_TOPO_NETEM=no
-		if tc -n "$TOPO_RTR" qdisc add dev lo root handle 1: netem >/dev/null 2>&1; then
+		printf 'qdisc add dev lo root handle 1: netem\nqdisc del dev lo root\n' \
+			>"$TOPO_DIR/netem.tc"
+		if tc -n "$TOPO_RTR" -batch "$TOPO_DIR/netem.tc" >/dev/null 2>&1; then
 			_TOPO_NETEM=yes
-			tc -n "$TOPO_RTR" qdisc del dev lo root >/dev/null 2>&1
 		fi
 	fi
 	[ "$_TOPO_NETEM" = yes ]
+}
+
+# _topo_offload I on|off - TSO and GSO of path I's endpoints (cvethI,
+# svethI). On by default: under TCG every packet costs, and 64 KB segments
+# make the VM an order of magnitude faster; but netem drops a segment as a
+# whole, so paths with random loss turn them off (see topo_path_set). A
+# device without them segments in software before it transmits, so this
+# also works for connections that exist already.
+_topo_offload() {
+	local i=$1 state=$2
+
+	[ "${_TOPO_OFFLOAD[i]:-on}" != "$state" ] || return 0
+	_topo_nsexec "$TOPO_CLI" ethtool -K "cveth$i" tso "$state" gso "$state" &&
+	_topo_nsexec "$TOPO_SRV" ethtool -K "sveth$i" tso "$state" gso "$state" ||
+		return 1
+	_TOPO_OFFLOAD[i]=$state
 }
 
 # _topo_qdisc_lines DEV OLD NEW NETEM_ARGS TBF_ARGS - tc batch lines that
@@ -389,6 +438,27 @@ _topo_qdisc_lines() {
 	esac
 }
 
+# _topo_tbf_args RATE DELAY QUEUE - tbf parameters for RATE Mbit/s: burst
+# 10 ms at the rate (>= 2 packets, so that timer granularity cannot cap
+# the rate); limit (the queue) QUEUE ms at the rate, by default
+# max(TOPO_QUEUE_MS, 2 x DELAY), about one BDP.
+_topo_tbf_args() {
+	local bps q_us burst limit
+
+	bps=$(_topo_fixed "$1" 6)
+	if [ -n "$3" ]; then
+		q_us=$(_topo_fixed "$3" 3)
+	else
+		q_us=$((2 * $(_topo_fixed "${2:-0}" 3)))
+		[ "$q_us" -ge $((TOPO_QUEUE_MS * 1000)) ] || q_us=$((TOPO_QUEUE_MS * 1000))
+	fi
+	burst=$((bps / 800))
+	[ "$burst" -ge 3028 ] || burst=3028
+	limit=$((bps * q_us / 8000000))
+	[ "$limit" -ge 4542 ] || limit=4542
+	echo "rate ${bps}bit burst $burst limit $limit"
+}
+
 # topo_path_set I [delay MS] [rate MBIT] [loss PCT] [queue MS]
 #
 # Sets the whole emulation of path I (a parameter left out means none of
@@ -402,14 +472,16 @@ _topo_qdisc_lines() {
 #          (topo_have_netem), else this fails.
 # When a path keeps the same set of qdiscs (say delay+rate -> delay+rate+
 # loss 100) they are changed in place, without dropping queued packets.
+# With a loss, TSO/GSO go off on the path's endpoints (netem would drop
+# whole 64 KB segments, not packets); without, they are on.
 topo_path_set() {
 	local i=${1:-} delay="" rate="" loss="" queue="" shape=""
-	local netem="" tbf="" rate_bps qms old
+	local netem="" tbf="" old
 
 	_topo_check_path "$i" || return 1
 	shift
 	while [ $# -gt 0 ]; do
-		if [ $# -lt 2 ] || ! _topo_is_num "$2"; then
+		if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+([.][0-9]+)?$ ]]; then
 			_topo_err "topo_path_set $i: '$1' needs a number, got '${2:-}'"
 			return 1
 		fi
@@ -429,24 +501,21 @@ topo_path_set() {
 			return 1
 		fi
 		shape=netem
-		# A pure delay line (the queue is the tbf's): room for 50k packets.
+		# a pure delay line (the queue is the tbf's): room for 50k packets
 		netem="limit 50000${delay:+ delay ${delay}ms}${loss:+ loss ${loss}%}"
 	fi
 	if [ -n "$rate" ]; then
-		shape=${shape:+$shape+}tbf
-		rate_bps=$(awk -v r="$rate" 'BEGIN { printf "%d", r * 1e6 }')
-		if [ "$rate_bps" -lt 100000 ]; then
+		if [ "$(_topo_fixed "$rate" 6)" -lt 100000 ]; then
 			_topo_err "topo_path_set $i: rate $rate Mbit/s is below 0.1"
 			return 1
 		fi
-		qms=${queue:-$(awk -v q="$TOPO_QUEUE_MS" -v d="${delay:-0}" \
-			'BEGIN { print (2 * d > q) ? 2 * d : q }')}
-		# burst: 10 ms at the rate (>= 2 packets) so that timer
-		# granularity (HZ) cannot cap the rate; limit: the queue.
-		tbf=$(awk -v b="$rate_bps" -v q="$qms" 'BEGIN {
-			burst = b / 8 / 100; if (burst < 3028) burst = 3028;
-			limit = b / 8 * q / 1000; if (limit < 4542) limit = 4542;
-			printf "rate %dbit burst %d limit %d", b, burst, limit }')
+		shape=${shape:+$shape+}tbf
+		tbf=$(_topo_tbf_args "$rate" "$delay" "$queue")
+	fi
+	if [ "$(_topo_fixed "${loss:-0}" 6)" -gt 0 ]; then
+		_topo_offload "$i" off || return 1
+	else
+		_topo_offload "$i" on || return 1
 	fi
 	old=${_TOPO_SHAPE[i]:-}
 	if [ "$old" = unknown ]; then	# after a failure: clear whatever is left
@@ -471,7 +540,7 @@ topo_path_set() {
 # the subflow only sees timeouts) use "topo_path_set I loss 100" instead.
 topo_path_down() {
 	_topo_check_path "${1:-}" || return 1
-	_topo_run ip -n "$TOPO_CLI" link set "$(topo_cli_dev "$1")" down
+	_topo_run ip -n "$TOPO_CLI" link set "cveth$1" down
 }
 
 # topo_path_up I - the client's device up again, its routes restored.
@@ -502,61 +571,60 @@ topo_endpoint_backup() {
 	if [ "$i" = 1 ] && ! ip -n "$TOPO_CLI" mptcp endpoint show id 1 >/dev/null 2>&1; then
 		[ "$flag" = backup ] || return 0
 		_topo_run ip -n "$TOPO_CLI" mptcp endpoint add 10.0.1.1 \
-			dev "$(topo_cli_dev 1)" id 1 backup
+			dev cveth1 id 1 backup
 		return
 	fi
 	_topo_run ip -n "$TOPO_CLI" mptcp endpoint change id "$i" "$flag"
 }
 
-# topo_link_bytes I [tx|rx] - byte counter of the client's device of path
-# I (tx: all the client sent on path I, headers included, before any loss
-# on the path).
+# topo_link_bytes I [tx|rx] - byte counter (stats64) of the client's device
+# of path I; tx: all the client sent on path I, headers included, before
+# any loss on the path.
 topo_link_bytes() {
-	local dir=${2:-tx} v
+	local dir=${2:-tx} out
 
 	_topo_check_path "${1:-}" || return 1
 	case $dir in
 	tx|rx) ;;
 	*) _topo_err "topo_link_bytes $1: '$dir' is not tx|rx"; return 1 ;;
 	esac
-	if ! v=$(ip netns exec "$TOPO_CLI" \
-		 cat "/sys/class/net/$(topo_cli_dev "$1")/statistics/${dir}_bytes" 2>&1) ||
-	   ! [[ $v =~ ^[0-9]+$ ]]; then
-		_topo_err "reading ${dir}_bytes of $(topo_cli_dev "$1"): $v"
+	out=$(ip -n "$TOPO_CLI" -j -s link show dev "cveth$1" 2>&1)
+	if ! [[ $out =~ \"$dir\":\{\"bytes\":([0-9]+) ]]; then
+		_topo_err "no $dir bytes for cveth$1 in: $out"
 		return 1
 	fi
-	echo "$v"
+	echo "${BASH_REMATCH[1]}"
 }
 
 # topo_set_scheduler NAME - net.mptcp.scheduler=NAME on client and server.
 topo_set_scheduler() {
-	local name=${1:-} ns cur avail
+	local name=${1:-} ns
 
 	if [ -z "$name" ] || [ -z "$TOPO_CLI" ]; then
 		_topo_err "topo_set_scheduler: needs a NAME and a topology"
 		return 1
 	fi
 	for ns in "$TOPO_CLI" "$TOPO_SRV"; do
-		if ! ip netns exec "$ns" sysctl -q -w "net.mptcp.scheduler=$name" >/dev/null 2>&1; then
-			avail=$(ip netns exec "$ns" sysctl -n net.mptcp.available_schedulers 2>&1)
-			_topo_err "$ns: kernel rejected net.mptcp.scheduler=$name (available: $avail)"
-			return 1
-		fi
-		cur=$(ip netns exec "$ns" sysctl -n net.mptcp.scheduler 2>&1)
-		if [ "$cur" != "$name" ]; then
-			_topo_err "$ns: net.mptcp.scheduler is '$cur' after setting '$name'"
-			return 1
-		fi
+		# shellcheck disable=SC2016 # expanded by bash -c
+		_topo_nsexec "$ns" bash -c 'f=/proc/sys/net/mptcp
+			if ! echo "$1" 2>/dev/null >$f/scheduler; then
+				read -r avail <$f/available_schedulers
+				echo "kernel rejected net.mptcp.scheduler=$1 (available: $avail)"
+				exit 1
+			fi
+			read -r cur <$f/scheduler
+			[ "$cur" = "$1" ] || { echo "net.mptcp.scheduler is $cur"; exit 1; }' \
+			bash "$name" || return 1
 	done
 }
 
-# _topo_wait_pid PID SECS - wait for PID to exit, kill it after SECS.
-# Returns PID's exit status (or that of the kill).
+# _topo_wait_pid PID SECS - wait for PID (a child) to exit, kill it after
+# SECS. Returns PID's exit status.
 _topo_wait_pid() {
 	local pid=$1 tenths=$(($2 * 10))
 
 	while kill -0 "$pid" 2>/dev/null && [ "$tenths" -gt 0 ]; do
-		sleep 0.1
+		_topo_sleep 0.1
 		tenths=$((tenths - 1))
 	done
 	if kill -0 "$pid" 2>/dev/null; then
@@ -577,8 +645,12 @@ _topo_forget_pid() {
 
 # _topo_show_err SIDE FILE - print a side's stderr, indented.
 _topo_show_err() {
+	local line
+
 	[ -s "$2" ] || return 0
-	sed "s/^/  $1: /" "$2" >&2
+	while IFS= read -r line; do
+		echo "  $1: $line" >&2
+	done <"$2"
 }
 
 # topo_xfer_start BYTES [CLIENT ARGS...] - start an mptcp_xfer server in
@@ -622,12 +694,12 @@ topo_xfer_start() {
 		>"$TOPO_XFER_SRV_OUT" 2>"$base.server.err" &
 	spid=$!
 	_TOPO_PIDS="$_TOPO_PIDS $spid"
-	for tries in $(seq 100); do
+	for ((tries = 1; tries <= 500; tries++)); do
 		[ -e "$ready" ] || ! kill -0 "$spid" 2>/dev/null && break
-		sleep 0.05
+		_topo_sleep 0.02
 	done
 	if [ ! -e "$ready" ]; then
-		_topo_err "topo_xfer: server not listening on port $port after ${tries}x50 ms"
+		_topo_err "topo_xfer: server not listening on port $port after $tries tries"
 		_topo_wait_pid "$spid" 1
 		_topo_forget_pid "$spid"
 		_topo_show_err server "$base.server.err"
@@ -677,7 +749,14 @@ topo_xfer() {
 # xfer_get KEY - the value of KEY in the last transfer's client output;
 # prints nothing and returns 1 if absent.
 xfer_get() {
+	local k v
+
 	[ -n "$TOPO_XFER_OUT" ] && [ -r "$TOPO_XFER_OUT" ] || return 1
-	awk -v k="${1:-}" '$1 == k { print $2; found = 1; exit }
-			   END { exit !found }' "$TOPO_XFER_OUT"
+	while read -r k v; do
+		if [ "$k" = "${1:-}" ]; then
+			echo "$v"
+			return 0
+		fi
+	done <"$TOPO_XFER_OUT"
+	return 1
 }

@@ -37,6 +37,14 @@
  * per-address sums of the byte counters as subflow.<ip>.* (remote then
  * lists the distinct remote addresses, comma separated).
  *
+ * --wait-subflows K waits (up to --wait-timeout, default 10 s) until K
+ * subflows, the initial one included, are in TCP_ESTABLISHED state before
+ * sending: without it the first bytes go on the initial subflow alone.
+ * duration_ms runs from the first byte sent to the reply. The counters are
+ * the kernel's: tcpi_bytes_sent includes retransmissions, tcpi_bytes_acked
+ * counts the SYN and the FIN as one byte each. The server prints
+ * "received N", "pattern ok|bad" and, if bad, "first_bad OFFSET".
+ *
  * Exit status: 0 only when the server received exactly N bytes, all
  * matching the pattern; otherwise 1, with "Error: ..." on stderr. Usage
  * errors exit 2. --bytes and --chunk take an optional K/M/G suffix
@@ -224,26 +232,21 @@ static size_t pattern_check(const uint8_t *buf, size_t len, uint64_t off,
 static int parse_size(const char *s, unsigned long long max,
 		      unsigned long long *out)
 {
+	static const char suffixes[] = "KMG";
 	unsigned long long v, mult = 1;
+	const char *sfx;
 	char *end;
 
 	errno = 0;
-	if (*s == '-')
+	if (*s < '0' || *s > '9')
 		return -1;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s)
+	if (errno)
 		return -1;
-	switch (*end) {
-	case 'G': case 'g':
-		mult <<= 10;
-		/* fallthrough */
-	case 'M': case 'm':
-		mult <<= 10;
-		/* fallthrough */
-	case 'K': case 'k':
-		mult <<= 10;
+	sfx = *end ? strchr(suffixes, *end & ~0x20) : NULL;	/* upper case */
+	if (sfx) {
+		mult <<= 10 * (sfx - suffixes + 1);
 		end++;
-		break;
 	}
 	if (*end || v > max / mult)
 		return -1;
@@ -845,7 +848,7 @@ static void sf_key(const struct sf_rec *sf, bool with_port, char *buf,
 	bool v6;
 
 	fmt_ip(&sf->local, ip, sizeof(ip));
-	v6 = strchr(ip, ':') != NULL;
+	v6 = strchr(ip, ':');
 	if (!with_port)
 		snprintf(buf, len, "%s", ip);
 	else
