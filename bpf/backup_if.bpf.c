@@ -41,51 +41,15 @@ static __always_inline bool backup_if_designated(int ifindex)
 	return ifindex > 0 && ifindex < 32 && (backup_ifmask & (1U << ifindex));
 }
 
-/* The endpoint's interface if @addr is an endpoint address, else 0. */
-static int backup_if_ifindex(struct mptcp_sock *msk, const struct mptcp_addr_info *addr)
-{
-	int found = 0;
-	__u32 i;
-
-	bpf_for(i, 0, MPTCP_PM_MAX_ENDPOINTS) {
-		struct mptcp_addr_info ep = {};
-		__u32 flags = 0;
-		int ifindex = 0;
-
-		if (bpf_mptcp_pm_endpoint_get(msk, i, &ep, &flags, &ifindex))
-			break;
-		if (mptcp_addr_equal(&ep, addr, false)) {
-			found = ifindex;
-			break;
-		}
-	}
-	return found;
-}
-
 static bool backup_if_on_backup(struct mptcp_sock *msk,
 				struct mptcp_subflow_context *subflow)
 {
 	struct mptcp_addr_info l = {}, r = {};
+	int ifindex = 0;
 
 	bpf_mptcp_subflow_addrs(subflow, &l, &r);
-	return backup_if_designated(backup_if_ifindex(msk, &l));
-}
-
-static bool backup_if_has_local(struct mptcp_sock *msk, const struct mptcp_addr_info *local)
-{
-	struct mptcp_subflow_context *subflow;
-	bool found = false;
-
-	bpf_for_each(mptcp_subflow, subflow, (struct sock *)msk) {
-		struct mptcp_addr_info l = {}, r = {};
-
-		bpf_mptcp_subflow_addrs(subflow, &l, &r);
-		if (mptcp_addr_equal(&l, local, false)) {
-			found = true;
-			break;
-		}
-	}
-	return found;
+	return mptcp_pm_endpoint_of(msk, &l, &ifindex) >= 0 &&
+	       backup_if_designated(ifindex);
 }
 
 /* A subflow from every endpoint to the peer's initial address. */
@@ -105,7 +69,7 @@ static void backup_if_open(struct mptcp_sock *msk)
 		if (bpf_mptcp_pm_endpoint_get(msk, i, &local, &flags, &ifindex))
 			break;
 		if (!(flags & MPTCP_PM_ADDR_FLAG_SUBFLOW) || local.family != remote.family ||
-		    backup_if_has_local(msk, &local))
+		    mptcp_pm_has_subflow(msk, &local, NULL))
 			continue;
 		if (bpf_mptcp_pm_subflow_create(msk, &local, &remote, ifindex,
 						backup_if_designated(ifindex)))

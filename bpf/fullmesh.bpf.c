@@ -33,26 +33,6 @@ struct fullmesh_stats {
 };
 MPTCP_STATS(struct fullmesh_stats);
 
-/* Is there a subflow (in any state) from @local to @remote already? */
-static bool fullmesh_has(struct mptcp_sock *msk, const struct mptcp_addr_info *local,
-			 const struct mptcp_addr_info *remote)
-{
-	struct mptcp_subflow_context *subflow;
-	bool found = false;
-
-	bpf_for_each(mptcp_subflow, subflow, (struct sock *)msk) {
-		struct mptcp_addr_info l = {}, r = {};
-
-		bpf_mptcp_subflow_addrs(subflow, &l, &r);
-		if (mptcp_addr_equal(&l, local, false) &&
-		    mptcp_addr_equal(&r, remote, false)) {
-			found = true;
-			break;
-		}
-	}
-	return found;
-}
-
 /* Open the missing subflows; true if some could not be opened. */
 static bool fullmesh_complete(struct mptcp_sock *msk)
 {
@@ -75,7 +55,7 @@ static bool fullmesh_complete(struct mptcp_sock *msk)
 			if (bpf_mptcp_pm_remote_get(msk, j, &remote))
 				break;
 			if (remote.family != local.family ||
-			    fullmesh_has(msk, &local, &remote))
+			    mptcp_pm_has_subflow(msk, &local, &remote))
 				continue;
 			if (bpf_mptcp_pm_subflow_create(msk, &local, &remote, ifindex,
 							flags & MPTCP_PM_ADDR_FLAG_BACKUP)) {

@@ -42,27 +42,6 @@ static __u64 one_per_iface_bit(__u32 index, int ifindex)
 	return ifindex > 0 && ifindex < 32 ? 1ULL << ifindex : 1ULL << (32 + (index & 31));
 }
 
-/* The interface bit of the endpoint @addr belongs to, or 0. */
-static __u64 one_per_iface_bit_of(struct mptcp_sock *msk, const struct mptcp_addr_info *addr)
-{
-	__u64 bit = 0;
-	__u32 i;
-
-	bpf_for(i, 0, MPTCP_PM_MAX_ENDPOINTS) {
-		struct mptcp_addr_info ep = {};
-		__u32 flags = 0;
-		int ifindex = 0;
-
-		if (bpf_mptcp_pm_endpoint_get(msk, i, &ep, &flags, &ifindex))
-			break;
-		if (mptcp_addr_equal(&ep, addr, false)) {
-			bit = one_per_iface_bit(i, ifindex);
-			break;
-		}
-	}
-	return bit;
-}
-
 /* The interfaces the connection's subflows use. */
 static __u64 one_per_iface_used(struct mptcp_sock *msk)
 {
@@ -72,8 +51,12 @@ static __u64 one_per_iface_used(struct mptcp_sock *msk)
 	bpf_for_each(mptcp_subflow, subflow, (struct sock *)msk) {
 		struct mptcp_addr_info l = {}, r = {};
 
+		int ifindex = 0, idx;
+
 		bpf_mptcp_subflow_addrs(subflow, &l, &r);
-		used |= one_per_iface_bit_of(msk, &l);
+		idx = mptcp_pm_endpoint_of(msk, &l, &ifindex);
+		if (idx >= 0)
+			used |= one_per_iface_bit(idx, ifindex);
 	}
 	return used;
 }
