@@ -8,8 +8,9 @@
  * and those the peer announces (ADD_ADDR). The mesh is completed when the
  * connection is established and whenever the peer announces an address.
  * When a subflow closes, or one cannot be opened (interface down, address
- * gone), it retries every retry_ms until the mesh is whole again, so
- * subflows come back with their interface or address.
+ * gone), it checks again every retry_ms until a subflow is established
+ * again, so subflows come back with their interface or address (an
+ * endpoint deleted and added again included).
  *
  * When it helps: hosts with several interfaces talking to multi-homed
  * servers: every path combination is tried, the scheduler picks.
@@ -32,6 +33,26 @@ struct fullmesh_stats {
 	__u64 retries;		/* timer rounds */
 };
 MPTCP_STATS(struct fullmesh_stats);
+
+/* Per connection: a subflow was lost (or could not be opened) and none
+ * has been established since.
+ */
+struct fullmesh_conn {
+	bool lost;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct fullmesh_conn);
+} fullmesh_conns SEC(".maps");
+
+static struct fullmesh_conn *fullmesh_conn(struct mptcp_sock *msk)
+{
+	return bpf_sk_storage_get(&fullmesh_conns, msk, NULL,
+				  BPF_SK_STORAGE_GET_F_CREATE);
+}
 
 /* Open the missing subflows; true if some could not be opened. */
 static bool fullmesh_complete(struct mptcp_sock *msk)
@@ -69,9 +90,13 @@ static bool fullmesh_complete(struct mptcp_sock *msk)
 	return missing;
 }
 
+/* Complete the mesh; keep checking while something is missing or lost. */
 static void fullmesh_update(struct mptcp_sock *msk)
 {
-	if (fullmesh_complete(msk))
+	struct fullmesh_conn *conn = fullmesh_conn(msk);
+	bool missing = fullmesh_complete(msk);
+
+	if (missing || (conn && conn->lost))
 		bpf_mptcp_pm_timer_arm(msk, retry_ms);
 }
 
@@ -94,8 +119,22 @@ void BPF_PROG(fullmesh_subflow_closed, struct mptcp_sock *msk,
 	      const struct mptcp_addr_info *local,
 	      const struct mptcp_addr_info *remote, int reason)
 {
+	struct fullmesh_conn *conn = fullmesh_conn(msk);
+
 	MPTCP_STAT_INC(closed);
+	if (conn)
+		conn->lost = true;
 	bpf_mptcp_pm_timer_arm(msk, retry_ms);
+}
+
+SEC("struct_ops")
+void BPF_PROG(fullmesh_subflow_established, struct mptcp_sock *msk,
+	      struct mptcp_subflow_context *subflow)
+{
+	struct fullmesh_conn *conn = fullmesh_conn(msk);
+
+	if (conn)
+		conn->lost = false;
 }
 
 SEC("struct_ops")
@@ -109,6 +148,7 @@ SEC(".struct_ops.link")
 struct mptcp_pm_ops fullmesh = {
 	.established		= (void *)fullmesh_established,
 	.address_announced	= (void *)fullmesh_address_announced,
+	.subflow_established	= (void *)fullmesh_subflow_established,
 	.subflow_closed		= (void *)fullmesh_subflow_closed,
 	.timeout		= (void *)fullmesh_timeout,
 	.name			= "bpf_fullmesh",
