@@ -9,6 +9,9 @@
 #   make            policies, skeletons, loader, selftest tools
 #   make demo       boot the VM, load a scheduler, show what each path carried
 #   make test       host tests + VM selftests; ends with "N passed, N failed"
+#   make kselftest  the kernel's own MPTCP selftests in the VM (not in
+#                   make test yet); make kselftest-full: all
+#                   join groups (hours under TCG), selftests/kselftest/README.md
 #   make bench      BPF schedulers' goodput as a ratio to the default's
 #   make vmtest CMD='...'   run one command in the VM;  make vmshell: a shell
 
@@ -53,6 +56,7 @@ TEST_BPF_OBJS := $(patsubst selftests/bpf/%.bpf.c,$(OUTPUT)/selftests/bpf/%.bpf.
 
 .DELETE_ON_ERROR:
 .PHONY: all setup kernel tools demo test test-host test-vm vmtest vmshell \
+	kselftest kselftest-full \
 	vmlinux-h check-vmlinux-h bench clean
 
 all: $(BPF_OBJS) $(SKELS) $(OUTPUT)/mptcp-sched $(TEST_TOOLS) $(TEST_BPF_OBJS)
@@ -117,6 +121,13 @@ test: setup kernel all
 # Goodput of each BPF scheduler as a ratio to the in-kernel default.
 bench: setup kernel all
 	$(Q)selftests/vmtest.sh selftests/bench.sh
+
+kselftest: setup kernel all
+	$(Q)selftests/run-tests.sh kselftest
+
+# Every mptcp_join.sh group: hours under TCG, hence its own VM timeout.
+kselftest-full: setup kernel all
+	$(Q)KSELFTEST_JOIN=all VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-18000} selftests/run-tests.sh kselftest
 
 vmtest: kernel all
 	$(Q)selftests/vmtest.sh $(CMD)

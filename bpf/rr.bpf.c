@@ -26,6 +26,7 @@ const volatile __u32 cwnd_limited
 
 struct rr_stats {
 	__u64 picked[MPTCP_STATS_MAX_SUBFLOWS];	/* turns per subflow slot */
+	__u64 waited;				/* rounds waiting for a full subflow */
 	__u64 none_available;
 };
 MPTCP_STATS(struct rr_stats);
@@ -74,6 +75,23 @@ rr_next(struct mptcp_sock *msk, __u32 last_id, bool backup)
 	return first;
 }
 
+/* The next established subflow after @last_id, wrapping around. */
+static __always_inline struct mptcp_subflow_context *
+rr_waiting(struct mptcp_sock *msk, __u32 last_id)
+{
+	struct mptcp_subflow_context *subflow, *first = NULL;
+
+	bpf_for_each(mptcp_subflow, subflow, (struct sock *)msk) {
+		if (mptcp_subflow_is_backup(subflow) || !mptcp_subflow_active(subflow))
+			continue;
+		if (subflow->subflow_id > last_id)
+			return subflow;
+		if (!first)
+			first = subflow;
+	}
+	return first;
+}
+
 SEC("struct_ops")
 int BPF_PROG(rr_get_send, struct mptcp_sock *msk)
 {
@@ -90,8 +108,18 @@ int BPF_PROG(rr_get_send, struct mptcp_sock *msk)
 	if (!subflow)
 		subflow = rr_next(msk, conn->last_id, true);
 	if (!subflow) {
-		MPTCP_STAT_INC(none_available);
-		return -1;
+		/* every send buffer (or window) is full: wait for the next
+		 * subflow in turn that is established, instead of handing the
+		 * round to the kernel's fallback
+		 */
+		subflow = rr_waiting(msk, conn->last_id);
+		if (!subflow) {
+			MPTCP_STAT_INC(none_available);
+			return -1;
+		}
+		MPTCP_STAT_INC(waited);
+		mptcp_subflow_set_scheduled(subflow, true);
+		return 0;
 	}
 
 	conn->last_id = subflow->subflow_id;

@@ -72224,11 +72224,11 @@ typedef struct sock * (*udp_lookup_t)(const struct sk_buff *, __be16, __be16);
 
 typedef int wait_bit_action_f(struct wait_bit_key *, int);
 
-struct task_group;
+struct ftrace_regs;
 
 struct nf_bridge_frag_data;
 
-struct ftrace_regs;
+struct task_group;
 
 struct swap_iocb;
 

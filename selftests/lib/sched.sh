@@ -179,3 +179,120 @@ link_tx() {
 	now=$(topo_link_bytes "$1") || return 1
 	echo $((now - ${_SCHED_LINK_MARK[$1]:-0}))
 }
+
+# Path managers (mptcp_pm_ops), loaded with sched_load like schedulers and
+# selected per network namespace; the subflows as INET_DIAG reports them:
+#
+#   pm_use NAME [NS]             net.mptcp.path_manager=NAME in NS (default
+#                                the client, $TOPO_CLI), checked read back
+#   pm_available NAME            true if NAME is in available_path_managers
+#   pm_stat_wait NAME COUNTER MIN SECS   poll NAME's counters (every 0.2 s)
+#                                until COUNTER >= MIN; non-zero if it was
+#                                still below after SECS; sched_stat reads
+#                                the last poll. Not in $(...): the counters
+#                                read would stay in the subshell
+#   diag_read [NS] [PORT]        the established MPTCP subflows of NS
+#                                (default $TOPO_CLI; PORT: one connection's)
+#                                from selftests/tools/mptcp_subflows. Once
+#                                the client has handed all its data to the
+#                                subflows they are in FIN_WAIT1: the tests
+#                                keep send buffers small (tcp_wmem) so that
+#                                this happens only at the very end
+#   diag_get KEY                 a value of the last diag_read, e.g.
+#                                "subflows", "pair.10.0.2.1-10.0.1.2",
+#                                "addr.10.0.2.1.backup", "pair.10.0.1.2-
+#                                10.0.2.1.peer_backup" (absent: prints 0
+#                                for the counts pair.* and addr.*, else
+#                                nothing and returns 1)
+#   diag_wait KEY OP VALUE SECS [NS]   diag_read until "diag_get KEY" OP
+#                                VALUE (OP: test's -eq -ge -le ...), polling
+#                                every 0.2 s; non-zero if never true within
+#                                SECS; diag_get reads the last poll (so not
+#                                in $(...) either)
+#   diag_ports IP                the source ports of the subflows from IP
+#                                in the last diag_read, space-separated
+
+SCHED_DIAG_BIN=${OUTPUT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}/selftests/mptcp_subflows
+_SCHED_DIAG=""
+
+pm_use() {
+	local name=$1 ns=${2:-$TOPO_CLI} cur
+
+	if ! ip netns exec "$ns" sysctl -qw "net.mptcp.path_manager=$name" ||
+	   ! cur=$(ip netns exec "$ns" sysctl -n net.mptcp.path_manager) ||
+	   [ "$cur" != "$name" ]; then
+		echo "  pm_use: net.mptcp.path_manager=$name failed in $ns (now '${cur:-?}'; available: $(cat /proc/sys/net/mptcp/available_path_managers))" >&2
+		return 1
+	fi
+}
+
+pm_available() {
+	local -a names
+	local n
+
+	read -r -a names </proc/sys/net/mptcp/available_path_managers
+	for n in "${names[@]}"; do
+		[ "$n" = "$1" ] && return 0
+	done
+	return 1
+}
+
+pm_stat_wait() {
+	local name=$1 counter=$2 min=$3 end=$((SECONDS + $4)) v=""
+
+	while :; do
+		sched_stats_read "$name" && v=$(sched_stat "$counter") || v=""
+		[ -n "$v" ] && [ "$v" -ge "$min" ] && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+diag_read() {
+	local ns=${1:-$TOPO_CLI}
+	local -a port=()
+
+	[ -z "${2:-}" ] || port=(--port "$2")
+	if ! _SCHED_DIAG=$(ip netns exec "$ns" "$SCHED_DIAG_BIN" "${port[@]}"); then
+		echo "  diag_read: mptcp_subflows in $ns failed" >&2
+		_SCHED_DIAG=""
+		return 1
+	fi
+}
+
+diag_get() {
+	local k v
+
+	while read -r k v; do
+		if [ "$k" = "$1" ]; then
+			echo "$v"
+			return 0
+		fi
+	done <<<"$_SCHED_DIAG"
+	case $1 in
+	pair.*|addr.*) echo 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+diag_wait() {
+	local key=$1 op=$2 want=$3 end=$((SECONDS + $4)) ns=${5:-$TOPO_CLI} v=""
+
+	while :; do
+		diag_read "$ns" && v=$(diag_get "$key") || v=""
+		[ -n "$v" ] && test "$v" "$op" "$want" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+diag_ports() {
+	local k v ports=""
+
+	while read -r k v; do
+		[[ $k == "subflow.$1:"*.remote ]] || continue
+		k=${k#"subflow.$1:"}
+		ports="$ports${ports:+ }${k%.remote}"
+	done <<<"$_SCHED_DIAG"
+	echo "$ports"
+}
