@@ -95,9 +95,12 @@ kernel_log() {
 	cat "$results/dmesg" 2>/dev/null
 	tr -d '\r' <"$console" | grep -aE '^\[ *[0-9]+\.[0-9]+\]'
 }
-if kernel_log | grep -Eq "$bad"; then
+# Read the whole log before deciding: with pipefail, grep -q exiting early
+# would fail the pipeline (SIGPIPE) and hide the problem.
+problems=$(kernel_log | grep -E -A20 "$bad" || true)
+if [ -n "$problems" ]; then
 	echo "vmtest: the kernel reported a problem:" >&2
-	kernel_log | grep -E -A20 "$bad" | head -60 >&2
+	echo "$problems" | head -60 >&2
 	[ "$rc" != 0 ] || rc=1
 fi
 if [ "$rc" != 0 ]; then

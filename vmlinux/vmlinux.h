@@ -72224,13 +72224,13 @@ typedef struct sock * (*udp_lookup_t)(const struct sk_buff *, __be16, __be16);
 
 typedef int wait_bit_action_f(struct wait_bit_key *, int);
 
-struct ftrace_regs;
-
-struct nf_bridge_frag_data;
-
 struct task_group;
 
+struct ftrace_regs;
+
 struct swap_iocb;
+
+struct nf_bridge_frag_data;
 
 struct iomap_ops;
 
