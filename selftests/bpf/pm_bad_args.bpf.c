@@ -11,9 +11,11 @@
  * are in the test; the comments name them for the reader.
  *
  * The test runs it on 2 paths with the client's `ip mptcp limits set
- * subflow 1`: of all the requests made, exactly one is valid and within
- * the limits (create_ok, a subflow 10.0.2.1 -> the peer), so a working
- * kernel ends with 2 subflows and a byte-exact transfer.
+ * subflow 1`: of all the subflows requested, exactly one is valid and
+ * within the limits (create_ok, a subflow 10.0.2.1 -> the peer), so a
+ * working kernel ends with 2 subflows and a byte-exact transfer. (The
+ * announces that fill the request queue are valid; the server's in-kernel
+ * PM, add_addr_accepted 0, opens nothing for them.)
  */
 #include "mptcp_bpf_pm.h"
 #include <bpf/bpf_endian.h>
@@ -49,6 +51,7 @@ char _license[] SEC("license") = "GPL";
 	X(timer_too_long)	/* -ERANGE: 600001 ms */		\
 	X(timer_max)		/* 0: 600000 ms is allowed */		\
 	X(withdraw_zero)	/* -EINVAL: id 0 is the initial address */ \
+	X(withdraw_unknown)	/* -ENOENT: an id never announced */	\
 	X(announce_unspec)	/* -EINVAL */				\
 	X(announce_not_endpoint) /* -EADDRNOTAVAIL */			\
 	X(announce_v6_not_endpoint) /* -EADDRNOTAVAIL */		\
@@ -58,8 +61,7 @@ char _license[] SEC("license") = "GPL";
 	X(remote_get_first)	/* 0 */					\
 	X(create_ok)		/* 0: the one valid request */		\
 	X(create_over_limit)	/* -EDQUOT: limits subflow 1 */		\
-	X(queued)		/* QUEUE_FILL: withdraws accepted */	\
-	X(withdraw_queue_full)	/* -ENOBUFS */				\
+	X(queued)		/* QUEUE_FILL: announces accepted */	\
 	X(create_queue_full)	/* -ENOBUFS */				\
 	X(announce_queue_full)	/* -ENOBUFS */				\
 	X(timer_queue_full)	/* 0: timers are not queued */		\
@@ -182,6 +184,7 @@ void BPF_PROG(pm_bad_established, struct mptcp_sock *msk)
 	results.timer_max = bpf_mptcp_pm_timer_arm(msk, 600000);
 
 	results.withdraw_zero = bpf_mptcp_pm_withdraw(msk, 0);
+	results.withdraw_unknown = bpf_mptcp_pm_withdraw(msk, WITHDRAW_ID);
 	__builtin_memset(&other, 0, sizeof(other));
 	results.announce_unspec = bpf_mptcp_pm_announce(msk, &other);
 	ip4(&other, IP4(1, 1));
@@ -198,13 +201,16 @@ void BPF_PROG(pm_bad_established, struct mptcp_sock *msk)
 	results.create_over_limit =
 		bpf_mptcp_pm_subflow_create(msk, &local, &remote, ifindex, false);
 
-	/* fill the request queue (8), then one more of each kind */
+	/* fill the request queue (8), then one more of each kind; of the
+	 * announces of endpoint 2 only the first goes out (the kernel drops
+	 * an address already announced), and the server ignores it
+	 * (add_addr_accepted 0)
+	 */
 	bpf_for(i, 0, QUEUE_FILL) {
-		if (!bpf_mptcp_pm_withdraw(msk, WITHDRAW_ID))
+		if (!bpf_mptcp_pm_announce(msk, &local))
 			queued++;
 	}
 	results.queued = queued;
-	results.withdraw_queue_full = bpf_mptcp_pm_withdraw(msk, WITHDRAW_ID);
 	results.create_queue_full =
 		bpf_mptcp_pm_subflow_create(msk, &local, &remote, ifindex, false);
 	results.announce_queue_full = bpf_mptcp_pm_announce(msk, &local);

@@ -211,6 +211,20 @@ link_tx() {
 #                                in $(...) either)
 #   diag_ports IP                the source ports of the subflows from IP
 #                                in the last diag_read, space-separated
+#   results_read PREFIX          the .data map of a loaded test policy
+#                                (selftests/bpf/*.bpf.c: its initialised
+#                                globals, e.g. `results`), found by name
+#                                among the maps bpftool lists: libbpf names
+#                                it after the first 8 characters of the
+#                                object's name, so PREFIX "pm_bad" finds
+#                                "pm_bad_a.data" (pm_bad_args.bpf.o); dumped
+#                                as JSON for result
+#   result NAME                  one integer member of that dump (the first
+#                                "NAME": in it); nothing and non-zero if absent
+#   kernel_problems              how many lines of the kernel log report a
+#                                problem (WARNING, BUG, Oops, lockdep, hung
+#                                task...: vmtest.sh's list); a test compares
+#                                it before and after to pin one on itself
 
 SCHED_DIAG_BIN=${OUTPUT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}/selftests/mptcp_subflows
 _SCHED_DIAG=""
@@ -295,4 +309,38 @@ diag_ports() {
 		ports="$ports${ports:+ }${k%.remote}"
 	done <<<"$_SCHED_DIAG"
 	echo "$ports"
+}
+
+kernel_problems() {
+	dmesg | grep -cE 'Oops|BUG:|WARNING:|Kernel panic|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_sched detected stall|refcount_t:'
+}
+
+_SCHED_RESULTS=""
+
+results_read() {
+	local maps id=""
+
+	_SCHED_RESULTS=""
+	maps=$("$SCHED_BPFTOOL" -j map show) || return 1
+	while [[ $maps =~ \"id\":([0-9]+),\"type\":\"[a-z_]+\",\"name\":\"([^\"]*)\"(.*) ]]; do
+		if [[ ${BASH_REMATCH[2]} == "$1"*.data ]]; then
+			id=${BASH_REMATCH[1]}
+			break
+		fi
+		maps=${BASH_REMATCH[3]}
+	done
+	if [ -z "$id" ]; then
+		echo "  results_read: no $1*.data map loaded" >&2
+		return 1
+	fi
+	_SCHED_RESULTS=$("$SCHED_BPFTOOL" -j map dump id "$id")
+}
+
+result() {
+	if [[ $_SCHED_RESULTS =~ \"$1\":(-?[0-9]+) ]]; then
+		echo "${BASH_REMATCH[1]}"
+	else
+		echo "  result: no '$1' in: ${_SCHED_RESULTS:-(nothing read)}" >&2
+		return 1
+	fi
 }

@@ -5,16 +5,16 @@
  *
  *   mptcp_subflows [--all] [--port PORT]
  *
- * It dumps the TCP sockets in ESTABLISHED state (IPv4 and IPv6; --all: in
- * any synchronized state, ESTABLISHED, FIN_WAIT1/2, CLOSE_WAIT, CLOSING or
- * LAST_ACK: once an MPTCP sender has handed all its data to the subflows
- * they send their FIN and stay in FIN_WAIT1 while that data drains, and a
- * subflow being closed goes the same way) with their auxiliary info and
- * keeps those whose ULP is MPTCP: the nest
+ * It dumps the TCP sockets in ESTABLISHED state, IPv4 and IPv6, with their
+ * auxiliary info and keeps those whose ULP is MPTCP: the nest
  * INET_DIAG_ULP_INFO / INET_ULP_INFO_MPTCP carries MPTCP_SUBFLOW_ATTR_FLAGS
- * and the subflow's local and remote address ids. --port keeps only the
- * subflows with PORT as local or remote port (one connection's subflows:
- * they share the server's port). Output:
+ * and the subflow's local and remote address ids. --all takes every
+ * synchronized state instead (ESTABLISHED, FIN_WAIT1/2, CLOSE_WAIT,
+ * CLOSING, LAST_ACK): once an MPTCP sender has handed all its data to its
+ * subflows they send their FIN and stay in FIN_WAIT1 while it drains, and
+ * a subflow being closed passes through them too. --port keeps only the
+ * subflows with PORT as local or remote port (one connection's subflows
+ * share the server's port). Output:
  *
  *	subflows N		subflows listed
  *	backup N		those this host marked backup (BKUP_LOC)
@@ -29,10 +29,12 @@
  *	subflow.<lip>:<lport>.local_id N / .remote_id N	address ids
  *	subflow.<lip>:<lport>.flags 0xN	all MPTCP_SUBFLOW_FLAG_* bits
  *	pair.<lip>-<rip> N	subflows per (local, remote) address pair,
- *	pair.<lip>-<rip>.backup N / .peer_backup N	and how many of them
- *				have BKUP_LOC / BKUP_REM
+ *	pair.<lip>-<rip>.backup N / .peer_backup N	how many of them have
+ *				BKUP_LOC / BKUP_REM
  *	addr.<lip>.subflows N / .backup N / .peer_backup N	per local address
  *
+ * On a server every subflow has the listening port as its local port, so
+ * the subflow.* keys repeat: read pair.* there.
  * IPv6 addresses are printed in brackets with a port ([ip]:port), and
  * IPv4-mapped IPv6 addresses as IPv4. Exit status 0 on success (also with
  * no subflow), 1 with "Error: ..." on stderr, 2 on a usage error.

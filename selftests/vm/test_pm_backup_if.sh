@@ -18,6 +18,7 @@ TOPO_XFER_TIMEOUT=${TOPO_XFER_TIMEOUT:-300}
 . "$dir/../lib/topo.sh"
 . "$dir/../lib/sched.sh"
 trap 'topo_cleanup; sched_unload_all' EXIT
+problems_before=$(kernel_problems)
 
 MB=$((1024 * 1024))
 
@@ -139,5 +140,8 @@ else
 	fail "setup"
 fi
 teardown
+
+subtest "no kernel warning, BUG or lockdep report during this test"
+assert_eq "$(kernel_problems)" "$problems_before" "kernel problem lines in dmesg"
 
 test_exit

@@ -13,6 +13,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/../lib/topo.sh"
 . "$dir/../lib/sched.sh"
 trap 'topo_cleanup; sched_unload_all' EXIT
+problems_before=$(kernel_problems)
 
 MB=$((1024 * 1024))
 BYTES=$((12 * MB))
@@ -92,5 +93,8 @@ else
 	fail "setup"
 fi
 teardown
+
+subtest "no kernel warning, BUG or lockdep report during this test"
+assert_eq "$(kernel_problems)" "$problems_before" "kernel problem lines in dmesg"
 
 test_exit
