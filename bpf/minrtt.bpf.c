@@ -5,6 +5,10 @@
  * The classic default of the out-of-tree multipath-tcp.org kernel. A
  * subflow is available when it is established, not stale, its send
  * buffer has room and (cwnd_limited=1) its congestion window has room.
+ * When no subflow is available the data waits at the MPTCP level for the
+ * next ACK (MPTCP_SCHED_WAIT) rather than queueing behind the fastest
+ * subflow's window: whichever window opens first takes it, which is how
+ * a slower path carries what a saturated fast path cannot.
  * Backup subflows are used only when no non-backup subflow is active
  * (established, not stale); a full non-backup subflow is waited for.
  * Retransmissions go to the lowest-RTT available subflow that is not in
@@ -30,6 +34,7 @@ struct minrtt_stats {
 	__u64 picked[MPTCP_STATS_MAX_SUBFLOWS];	/* bursts per subflow slot */
 	__u64 backup_used;			/* picks that had to use a backup */
 	__u64 none_available;			/* rounds with nothing to pick */
+	__u64 cwnd_waits;			/* rounds waiting for a cwnd to open */
 };
 MPTCP_STATS(struct minrtt_stats);
 
@@ -42,7 +47,7 @@ MPTCP_STATS(struct minrtt_stats);
 enum minrtt_level {
 	LEVEL_HEALTHY,		/* available and not in loss recovery */
 	LEVEL_AVAILABLE,	/* can send, cwnd has room (if cwnd_limited) */
-	LEVEL_CAN_SEND,		/* can send, send buffer has room */
+	LEVEL_CAN_SEND,		/* send buffer has room, cwnd full: wait */
 	LEVEL_ACTIVE,		/* established, not stale: wait for its buffer */
 	LEVEL_UNUSABLE,
 };
@@ -98,6 +103,10 @@ static __always_inline int minrtt_schedule(struct mptcp_sock *msk, bool retrans)
 	if (!best) {
 		MPTCP_STAT_INC(none_available);
 		return -1;
+	}
+	if (best_level == LEVEL_CAN_SEND) {
+		MPTCP_STAT_INC(cwnd_waits);
+		return MPTCP_SCHED_WAIT;
 	}
 
 	mptcp_subflow_set_scheduled(best, true);

@@ -47,6 +47,18 @@ static __always_inline __u32 mptcp_subflow_slot(const struct mptcp_subflow_conte
 	return subflow->subflow_id - 1;
 }
 
+/*
+ * What get_send / get_retrans return. 0 with subflows picked
+ * (mptcp_subflow_set_scheduled()): send on them; picking only subflows
+ * whose send buffer is full means "wait for them". MPTCP_SCHED_WAIT with
+ * no pick: keep the data with the MPTCP socket until the next ACK runs
+ * the scheduler again (say, until a congestion window opens); the kernel
+ * honours it while some subflow has data in flight. Any other error, no
+ * pick, or only dead picks: the default scheduler decides this round and
+ * MPTcpExtSchedFallback counts it.
+ */
+#define MPTCP_SCHED_WAIT		(-11)	/* -EAGAIN */
+
 /* mainline's MPTCP_SEND_BURST_SIZE: the default scheduler's burst cap */
 #define MPTCP_SEND_BURST_SIZE		65428
 
@@ -150,10 +162,27 @@ static __always_inline __u32 mptcp_subflow_in_flight(const struct tcp_sock *tp)
 	return tp->packets_out - (tp->sacked_out + tp->lost_out) + tp->retrans_out;
 }
 
-/* Room in the congestion window, in segments. */
+/*
+ * Segments handed to the subflow and not sent yet (rounded up): they wait
+ * in its write queue for the congestion window, or for TSO to gather them.
+ */
+static __always_inline __u32 mptcp_subflow_unsent(const struct tcp_sock *tp)
+{
+	__u32 mss = tp->mss_cache ?: 1;
+
+	return (tp->write_seq - tp->snd_nxt + mss - 1) / mss;
+}
+
+/*
+ * Room in the congestion window for more data: what is in flight plus
+ * what is already queued unsent stays below cwnd. Counting the queue
+ * matters: the MPTCP socket hands data over in bursts, TCP may hold it
+ * back to build TSO frames, and a subflow with a long unsent queue is
+ * full even while its in-flight count is below cwnd.
+ */
 static __always_inline bool mptcp_subflow_cwnd_has_room(const struct tcp_sock *tp)
 {
-	return mptcp_subflow_in_flight(tp) < tp->snd_cwnd;
+	return mptcp_subflow_in_flight(tp) + mptcp_subflow_unsent(tp) < tp->snd_cwnd;
 }
 
 #endif /* __MPTCP_BPF_H__ */

@@ -72226,11 +72226,11 @@ typedef int wait_bit_action_f(struct wait_bit_key *, int);
 
 struct task_group;
 
-struct ftrace_regs;
-
 struct swap_iocb;
 
 struct nf_bridge_frag_data;
+
+struct ftrace_regs;
 
 struct iomap_ops;
 

@@ -22,47 +22,13 @@ dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/../lib/topo.sh"
 # shellcheck source=SCRIPTDIR/../lib/sched.sh
 . "$dir/../lib/sched.sh"
+# shellcheck source=SCRIPTDIR/../lib/sched_case.sh
+. "$dir/../lib/sched_case.sh"
 trap 'topo_cleanup; sched_unload_all' EXIT
 
 BYTES=$((10 * 1024 * 1024))
 EQUAL_MIN=25	# % each of two equal paths carries
 FAST_MIN=50	# % the 30 Mbit/s path carries next to a 10 Mbit/s one
-
-# run_case SHAPE-FUNCTION - two paths, bpf_burst, one transfer; true if
-# it ran and was byte exact.
-run_case() {
-	topo_setup 2 || { fail "topology setup"; return 1; }
-	"$1" || { fail "path emulation ($1)"; return 1; }
-	sched_load burst || { fail "mptcp-sched load burst"; return 1; }
-	topo_set_scheduler "$SCHED_NAME" || { fail "select $SCHED_NAME"; return 1; }
-	link_mark || { fail "link counters"; return 1; }
-	topo_xfer "$BYTES" --wait-subflows 2 || { fail "transfer"; return 1; }
-	echo "  info: transfer $(xfer_get duration_ms) ms"
-	assert_eq "$(xfer_get received)" "$BYTES" "bytes received" &&
-	assert_str_eq "$(xfer_get pattern)" ok "pattern check by the server" &&
-	assert_eq "$(xfer_get subflows)" 2 "subflows" || return 1
-	assert_le "$(xfer_get mptcp.bytes_retrans)" $((BYTES / 20)) \
-		"MPTCP-level reinjected bytes (<= 5% of the payload)"
-	return 0
-}
-
-end_case() {
-	topo_cleanup
-	[ -z "$SCHED_NAME" ] || sched_unload "$SCHED_NAME"
-	SCHED_NAME=""
-}
-
-# check_share PATH LOW: PATH's share of bytes_acked and of link tx bytes
-# is LOW%..100%.
-check_share() {
-	local p=$1 low=$2 b1 b2 l1 l2 b l
-
-	b1=$(xfer_path_bytes 1) b2=$(xfer_path_bytes 2)
-	l1=$(link_tx 1) l2=$(link_tx 2)
-	b=b$p l=l$p
-	assert_percent_between "${!b}" $((b1 + b2)) "$low" 100 "path $p share of bytes_acked"
-	assert_percent_between "${!l}" $((l1 + l2)) "$low" 100 "path $p share of link tx bytes"
-}
 
 check_counters() {
 	local picks
@@ -80,18 +46,18 @@ equal() { topo_path_set 1 delay 5 rate 20 && topo_path_set 2 delay 10 rate 20; }
 unequal() { topo_path_set 1 delay 5 rate 10 && topo_path_set 2 delay 5 rate 30; }
 
 subtest "2 paths of 20 Mbit/s (10 and 20 ms RTT): each carries >= $EQUAL_MIN%"
-if run_case equal; then
-	check_share 1 "$EQUAL_MIN"
-	check_share 2 "$EQUAL_MIN"
+if sched_case_run 2 equal burst; then
+	assert_path_share 1 2 "$EQUAL_MIN" 100
+	assert_path_share 2 2 "$EQUAL_MIN" 100
 	check_counters
 fi
-end_case
+sched_case_end
 
 subtest "10 and 30 Mbit/s paths: the 30 Mbit/s path carries >= $FAST_MIN%"
-if run_case unequal; then
-	check_share 2 "$FAST_MIN"
+if sched_case_run 2 unequal burst; then
+	assert_path_share 2 2 "$FAST_MIN" 100
 	check_counters
 fi
-end_case
+sched_case_end
 
 test_exit

@@ -27,39 +27,21 @@ dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/../lib/topo.sh"
 # shellcheck source=SCRIPTDIR/../lib/sched.sh
 . "$dir/../lib/sched.sh"
+# shellcheck source=SCRIPTDIR/../lib/sched_case.sh
+. "$dir/../lib/sched_case.sh"
 trap 'topo_cleanup; sched_unload_all' EXIT
 
 BYTES=$((10 * 1024 * 1024))
 RATE=20		# Mbit/s, every path
 COPY_MIN=95	# % of the payload every path carries
 
-# run_case NPATHS - NPATHS paths of $RATE Mbit/s, path I with I x 10 ms
-# RTT, bpf_red, one transfer; true if it ran and was byte exact.
-run_case() {
-	local n=$1 i
+# staggered NPATHS - path I "delay 5 x I rate $RATE" (I x 10 ms RTT)
+staggered() {
+	local i
 
-	topo_setup "$n" || { fail "topology setup"; return 1; }
-	for ((i = 1; i <= n; i++)); do
-		topo_path_set "$i" delay $((5 * i)) rate "$RATE" ||
-			{ fail "path $i emulation"; return 1; }
+	for ((i = 1; i <= $1; i++)); do
+		topo_path_set "$i" delay $((5 * i)) rate "$RATE" || return 1
 	done
-	sched_load redundant || { fail "mptcp-sched load redundant"; return 1; }
-	topo_set_scheduler "$SCHED_NAME" || { fail "select $SCHED_NAME"; return 1; }
-	link_mark || { fail "link counters"; return 1; }
-	topo_xfer "$BYTES" --wait-subflows "$n" || { fail "transfer"; return 1; }
-	echo "  info: transfer $(xfer_get duration_ms) ms"
-	assert_eq "$(xfer_get received)" "$BYTES" "bytes received" &&
-	assert_str_eq "$(xfer_get pattern)" ok "pattern check by the server" &&
-	assert_eq "$(xfer_get subflows)" "$n" "subflows" || return 1
-	assert_le "$(xfer_get mptcp.bytes_retrans)" $((BYTES / 20)) \
-		"MPTCP-level reinjected bytes (<= 5% of the payload)"
-	return 0
-}
-
-end_case() {
-	topo_cleanup
-	[ -z "$SCHED_NAME" ] || sched_unload "$SCHED_NAME"
-	SCHED_NAME=""
 }
 
 # assert_payload_share BYTES TAG - BYTES >= COPY_MIN% of the payload (it
@@ -95,11 +77,11 @@ check_copies() {
 }
 
 subtest "2 paths ($RATE Mbit/s, 10 and 20 ms RTT): each carries >= $COPY_MIN% of the payload"
-run_case 2 && check_copies 2
-end_case
+sched_case_run 2 staggered redundant && check_copies 2
+sched_case_end
 
 subtest "3 paths ($RATE Mbit/s, 10, 20 and 30 ms RTT): each carries >= $COPY_MIN% of the payload"
-run_case 3 && check_copies 3
-end_case
+sched_case_run 3 staggered redundant && check_copies 3
+sched_case_end
 
 test_exit

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kernel's safety net under broken schedulers (vmlinux/patches 0001):
-# a scheduler that picks nothing, one that returns an error, and one that
-# keeps picking a dead subflow all still deliver every byte, and the core
+# a scheduler that picks nothing, one that returns an error, one that
+# always waits for an ACK and one that keeps picking a dead subflow all
+# still deliver every byte, and the core
 # counts each round it had to take over in MPTcpExtSchedFallback. A
 # scheduler unloaded in the middle of a transfer costs nothing either.
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +37,9 @@ run_bad sched_pick_none bpf_t_none
 
 subtest "a scheduler that returns an error: default takes over, data intact"
 run_bad sched_error bpf_t_error
+
+subtest "a scheduler that always waits: default sends when nothing is in flight"
+run_bad sched_wait_always bpf_t_wait
 
 subtest "a scheduler that keeps picking a dead subflow: transfer completes"
 # bpf_t_last always picks the last subflow (path 2); path 2 dies 1 s into a
