@@ -56,7 +56,7 @@ TEST_BPF_OBJS := $(patsubst selftests/bpf/%.bpf.c,$(OUTPUT)/selftests/bpf/%.bpf.
 
 .DELETE_ON_ERROR:
 .PHONY: all setup kernel tools demo test test-host test-vm vmtest vmshell \
-	kselftest kselftest-full \
+	kselftest kselftest-full kselftest-unpatched \
 	vmlinux-h check-vmlinux-h bench clean
 
 all: $(BPF_OBJS) $(SKELS) $(OUTPUT)/mptcp-sched $(TEST_TOOLS) $(TEST_BPF_OBJS)
@@ -128,6 +128,15 @@ kselftest: setup kernel all
 # Every mptcp_join.sh group: hours under TCG, hence its own VM timeout.
 kselftest-full: setup kernel all
 	$(Q)KSELFTEST_JOIN=all VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-18000} selftests/run-tests.sh kselftest
+
+# The same gate (no BPF minRTT run: no hooks there) on the kernel without
+# our series, same config: the reference a regression is judged against.
+KSELFTEST_SCRIPTS_REF := mptcp_connect.sh pm_netlink.sh diag.sh \
+	mptcp_sockopt.sh userspace_pm.sh simult_flows.sh
+kselftest-unpatched: setup all
+	$(Q)image=$$(vmlinux/build-kernel.sh --unpatched) && \
+	KSELFTEST_SCRIPTS="$(KSELFTEST_SCRIPTS_REF)" VMTEST_KERNEL=$$image/bzImage \
+		selftests/run-tests.sh kselftest
 
 vmtest: kernel all
 	$(Q)selftests/vmtest.sh $(CMD)

@@ -20,9 +20,10 @@ log=$(mktemp -d /tmp/mptcp-bpf-tests.XXXXXX)
 results=$log/results.txt
 : >"$results"
 
-# Lines "PASS: ..." / "FAIL: ..." / "SKIP: ..." from a log, CRs stripped.
+# Lines "PASS: ..." / "FAIL: ..." / "SKIP: ..." from a log, CRs stripped,
+# up to vmtest.sh's own messages (its console tail would repeat them).
 collect() {
-	tr -d '\r' <"$1" | grep -aE '^(PASS|FAIL|SKIP): ' >>"$results"
+	tr -d '\r' <"$1" | sed '/^vmtest: /,$d' | grep -aE '^(PASS|FAIL|SKIP): ' >>"$results"
 }
 
 for what in "$@"; do
@@ -57,8 +58,10 @@ for what in "$@"; do
 			echo "FAIL: kselftest: building the selftests failed, see $log/kselftest-build.log" >>"$results"
 			continue
 		fi
+		# shellcheck disable=SC2086 # KSELFTEST_SCRIPTS: a list
 		VMTEST_TIMEOUT=${VMTEST_TIMEOUT:-3600} VMTEST_RESULTS=$log/kselftest "$here/vmtest.sh" \
-			"$here/kselftest/run.sh" --join "${KSELFTEST_JOIN:-ci}" 2>&1 | tee "$log/kselftest.log"
+			"$here/kselftest/run.sh" --join "${KSELFTEST_JOIN:-ci}" ${KSELFTEST_SCRIPTS:-} 2>&1 |
+			tee "$log/kselftest.log"
 		vm_status=${PIPESTATUS[0]}
 		collect "$log/kselftest.log"
 		if [ "$vm_status" != 0 ] && ! grep -q '^FAIL: kselftest: ' "$results"; then

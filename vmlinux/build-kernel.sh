@@ -3,11 +3,16 @@
 #
 #   build-kernel.sh            build (or reuse) and print the image directory
 #   build-kernel.sh --dir      print the image directory without building
+#   build-kernel.sh --unpatched [--dir]   the same kernel without the series
+#                              (same config): the reference the kselftest
+#                              gate is compared against
 #
 # Cache layout ($MPTCP_BPF_CACHE, default /var/cache/mptcp-bpf):
 #   src/linux-<ver>/   git tree: tag "base" is Debian's pristine source; the
 #                      checked-out commit is base + vmlinux/patches/*.patch
 #   obj/linux-<ver>/   the kbuild output directory (O=), reused across builds
+#   src/linux-<ver>-unpatched/, obj/linux-<ver>-unpatched/   --unpatched:
+#                      a git worktree at "base" and its own output directory
 #   images/<key>/      bzImage + vmlinux.btf of one finished build, where key
 #                      hashes the source version, the patches, the config
 #                      fragment and this script
@@ -19,14 +24,23 @@ set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 
 here=$REPO_TOP/vmlinux
+unpatched=0
+if [ "${1:-}" = --unpatched ]; then
+	unpatched=1
+	shift
+fi
 version=$("$REPO_TOP/scripts/fetch-kernel-source.sh")
 src=$MPTCP_BPF_CACHE/src/linux-$version
 obj=$MPTCP_BPF_CACHE/obj/linux-$version
 
 shopt -s nullglob
 patches=("$here"/patches/*.patch)
-key=$( (echo "$version"; cat "${patches[@]}" "$here/config.fragment" "$0") |
-	sha256sum | cut -c1-16)
+if [ $unpatched = 1 ]; then
+	patches=()
+	obj=$obj-unpatched
+fi
+key=$( (echo "$version"; [ $unpatched = 0 ] || echo unpatched
+	cat "${patches[@]}" "$here/config.fragment" "$0") | sha256sum | cut -c1-16)
 images=$MPTCP_BPF_CACHE/images/$key
 
 if [ "${1:-}" = --dir ]; then
@@ -58,8 +72,17 @@ apply_series() {
 	git -C "$src" checkout -q -f --detach "$commit"
 }
 
-log PATCH "${#patches[@]} patches onto linux $version" >&2
-apply_series
+if [ $unpatched = 1 ]; then
+	# A worktree of the cached tree at the pristine tag: the patched tree
+	# and its incremental build stay untouched.
+	worktree=$src-unpatched
+	[ -d "$worktree" ] || git -C "$src" worktree add -q --detach "$worktree" base
+	src=$worktree
+	log PATCH "none: pristine linux $version" >&2
+else
+	log PATCH "${#patches[@]} patches onto linux $version" >&2
+	apply_series
+fi
 
 log CONFIG "tinyconfig + vmlinux/config.fragment" >&2
 make -s -C "$src" O="$obj" tinyconfig >/dev/null

@@ -77,6 +77,10 @@ done
 	die "no MPTCP selftests staged in $stage; run selftests/kselftest/build.sh (make kselftest does)"
 [ -d /proc/sys/net/mptcp ] || die "this kernel has no MPTCP"
 
+# mptcp_join.sh compares data through `cmp -l <(...)`: without /dev/fd
+# (vm-init.sh links it) that check would read nothing and pass.
+[ -e /dev/fd/0 ] || die "/dev/fd is missing: mptcp_join.sh's data checks would pass vacuously"
+
 logs=/tmp/results/kselftest
 [ -d /tmp/results ] || logs=$(mktemp -d /tmp/kselftest-logs.XXXXXX)
 mkdir -p "$logs"
