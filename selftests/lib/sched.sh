@@ -224,7 +224,9 @@ link_tx() {
 #   kernel_problems              how many lines of the kernel log report a
 #                                problem (WARNING, BUG, Oops, lockdep, hung
 #                                task...: vmtest.sh's list); a test compares
-#                                it before and after to pin one on itself
+#                                it before and after to pin one on itself:
+#   kernel_problems_mark         at its start, and
+#   kernel_clean_subtest         as its last subtest
 
 SCHED_DIAG_BIN=${OUTPUT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}/selftests/mptcp_subflows
 _SCHED_DIAG=""
@@ -313,6 +315,18 @@ diag_ports() {
 
 kernel_problems() {
 	dmesg | grep -cE 'Oops|BUG:|WARNING:|Kernel panic|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu_sched detected stall|refcount_t:'
+}
+
+# kernel_problems_mark, then kernel_clean_subtest as a test's last subtest:
+# no new kernel problem line in between, so the test that caused one
+# fails by name (vmtest.sh only fails the whole VM run).
+kernel_problems_mark() {
+	_KERNEL_PROBLEMS=$(kernel_problems)
+}
+
+kernel_clean_subtest() {
+	subtest "no kernel warning, BUG or lockdep report during this test"
+	assert_eq "$(kernel_problems)" "${_KERNEL_PROBLEMS:-0}" "kernel problem lines in dmesg"
 }
 
 _SCHED_RESULTS=""

@@ -24,7 +24,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/../lib/topo.sh"
 . "$dir/../lib/sched.sh"
 trap 'mon_stop; topo_cleanup; sched_unload_all' EXIT
-problems_before=$(kernel_problems)
+kernel_problems_mark
 
 BUILD=${OUTPUT:-$dir/../../build}
 OBJ=$BUILD/selftests/bpf/pm_events.bpf.o
@@ -290,7 +290,6 @@ else
 fi
 teardown
 
-subtest "no kernel warning, BUG or lockdep report during this test"
-assert_eq "$(kernel_problems)" "$problems_before" "kernel problem lines in dmesg"
+kernel_clean_subtest
 
 test_exit

@@ -25,7 +25,7 @@ EADDRNOTAVAIL=99
 ENOBUFS=105
 EDQUOT=122
 
-problems_before=$(kernel_problems)
+kernel_problems_mark
 
 subtest "actions with bad arguments: each refused with its errno, data intact"
 # Client limit of 1 extra subflow: of every subflow the policy requests
@@ -143,7 +143,6 @@ fi
 topo_cleanup
 sched_unload_all
 
-subtest "no kernel warning, BUG or lockdep report during this test"
-assert_eq "$(kernel_problems)" "$problems_before" "kernel problem lines in dmesg"
+kernel_clean_subtest
 
 test_exit

@@ -38,6 +38,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib/sched.sh
 . "$dir/../lib/sched.sh"
 trap 'park_stop; topo_cleanup; sched_unload_all' EXIT
+kernel_problems_mark
 
 BYTES=$((10 * 1024 * 1024))
 BYTES_LONG=$((30 * 1024 * 1024))
@@ -237,5 +238,7 @@ elif [ "$SUBTEST_FAILED" = 0 ]; then
 	fail "transfer start"
 fi
 end_case
+
+kernel_clean_subtest
 
 test_exit

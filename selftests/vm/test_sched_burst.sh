@@ -25,6 +25,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib/sched_case.sh
 . "$dir/../lib/sched_case.sh"
 trap 'topo_cleanup; sched_unload_all' EXIT
+kernel_problems_mark
 
 BYTES=$((10 * 1024 * 1024))
 EQUAL_MIN=25	# % each of two equal paths carries
@@ -59,5 +60,7 @@ if sched_case_run 2 unequal burst; then
 	check_counters
 fi
 sched_case_end
+
+kernel_clean_subtest
 
 test_exit

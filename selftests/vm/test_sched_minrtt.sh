@@ -29,6 +29,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib/sched_case.sh
 . "$dir/../lib/sched_case.sh"
 trap 'topo_cleanup; sched_unload_all' EXIT
+kernel_problems_mark
 
 BYTES=$((10 * 1024 * 1024))
 FAST_MIN=90	# % the 10 ms path carries when it is not rate-limited
@@ -76,5 +77,7 @@ if sched_case_run 2 fast_limited minrtt; then
 	fi
 fi
 sched_case_end
+
+kernel_clean_subtest
 
 test_exit

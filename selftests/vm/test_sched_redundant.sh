@@ -30,6 +30,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib/sched_case.sh
 . "$dir/../lib/sched_case.sh"
 trap 'topo_cleanup; sched_unload_all' EXIT
+kernel_problems_mark
 
 BYTES=$((10 * 1024 * 1024))
 RATE=20		# Mbit/s, every path
@@ -83,5 +84,7 @@ sched_case_end
 subtest "3 paths ($RATE Mbit/s, 10, 20 and 30 ms RTT): each carries >= $COPY_MIN% of the payload"
 sched_case_run 3 staggered redundant && check_copies 3
 sched_case_end
+
+kernel_clean_subtest
 
 test_exit

@@ -10,6 +10,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/../lib/topo.sh"
 . "$dir/../lib/sched.sh"
 trap 'topo_cleanup; sched_cleanup' EXIT
+kernel_problems_mark
 
 BUILD=${OUTPUT:-$dir/../../build}
 BYTES=$((10 * 1024 * 1024))
@@ -87,5 +88,7 @@ if topo_setup 2 && topo_path_set 1 delay 5 rate 20 && topo_path_set 2 delay 5 ra
 else
 	fail "setup"
 fi
+
+kernel_clean_subtest
 
 test_exit

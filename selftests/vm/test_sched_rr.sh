@@ -29,6 +29,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib/sched_case.sh
 . "$dir/../lib/sched_case.sh"
 trap 'topo_cleanup; sched_unload_all' EXIT
+kernel_problems_mark
 
 BYTES=$((10 * 1024 * 1024))
 RATE=20		# Mbit/s, every path
@@ -73,5 +74,7 @@ sched_case_end
 subtest "3 equal paths: each has 23%..43% of the turns"
 sched_case_run 3 equal rr --set segments=1 --set cwnd_limited=0 && check_even 3 23 43 turns
 sched_case_end
+
+kernel_clean_subtest
 
 test_exit
