@@ -8,10 +8,12 @@
 #   make kernel     build (or reuse from the cache) the patched test kernel
 #   make            policies, skeletons, loader, selftest tools
 #   make demo       boot the VM, load a scheduler, show what each path carried
-#   make test       host tests + VM selftests; ends with "N passed, N failed"
-#   make kselftest  the kernel's own MPTCP selftests in the VM (not in
-#                   make test yet); make kselftest-full: all
-#                   join groups (hours under TCG), selftests/kselftest/README.md
+#   make test       host tests, VM selftests, the kselftest gate; ends with
+#                   "N passed, N failed"
+#   make kselftest  only the gate: the kernel's own MPTCP selftests in the VM;
+#                   make kselftest-full: every join group (hours under TCG);
+#                   make kselftest-unpatched: the reference run without our
+#                   patches (selftests/kselftest/README.md)
 #   make bench      BPF schedulers' goodput as a ratio to the default's
 #   make vmtest CMD='...'   run one command in the VM;  make vmshell: a shell
 

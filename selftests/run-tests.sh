@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# The test suite: host-side tests, then every VM selftest in one boot of the
-# patched kernel; on request, the kernel's own MPTCP selftests in another
-# boot (the kselftest gate, selftests/kselftest/README.md: not in the
-# default set yet, diag.sh and simult_flows.sh fail under TCG). Ends with
-# the line "N passed, N failed".
+# The test suite: host-side tests, every VM selftest in one boot of the
+# patched kernel, then the kernel's own MPTCP selftests in another boot
+# (the kselftest gate, selftests/kselftest/README.md). Ends with the line
+# "N passed, N failed".
 #
-#   selftests/run-tests.sh [host|vm|kselftest]...     (default: host vm)
+#   selftests/run-tests.sh [host|vm|kselftest]...  (default: all three)
 #   TESTS='test_first*' selftests/run-tests.sh vm    only matching scripts
 #   KSELFTEST_JOIN=all selftests/run-tests.sh kselftest   every mptcp_join.sh
 #                                     group (default: the CI subset, "ci")
@@ -14,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/common.sh"
 export OUTPUT=${OUTPUT:-$REPO_TOP/build}
 pattern=${TESTS:-test_*}
-[ $# -gt 0 ] || set -- host vm
+[ $# -gt 0 ] || set -- host vm kselftest
 
 log=$(mktemp -d /tmp/mptcp-bpf-tests.XXXXXX)
 results=$log/results.txt
