@@ -104,27 +104,6 @@ static __always_inline void ip6_doc(struct mptcp_addr_info *a, __u8 last)
 	a->addr6.in6_u.u6_addr8[15] = last;
 }
 
-/* The ifindex of the endpoint with address @addr, 0 if none. */
-static int pm_bad_ep_ifindex(struct mptcp_sock *msk, const struct mptcp_addr_info *addr)
-{
-	int found = 0;
-	__u32 i;
-
-	bpf_for(i, 0, MPTCP_PM_MAX_ENDPOINTS) {
-		struct mptcp_addr_info ep = {};
-		__u32 flags = 0;
-		int ifindex = 0;
-
-		if (bpf_mptcp_pm_endpoint_get(msk, i, &ep, &flags, &ifindex))
-			break;
-		if (mptcp_addr_equal(&ep, addr, false)) {
-			found = ifindex;
-			break;
-		}
-	}
-	return found;
-}
-
 SEC("struct_ops")
 void BPF_PROG(pm_bad_init, struct mptcp_sock *msk)
 {
@@ -195,7 +174,8 @@ void BPF_PROG(pm_bad_established, struct mptcp_sock *msk)
 	results.remote_get_range = bpf_mptcp_pm_remote_get(msk, 1000, &other);
 
 	/* the one valid request, then the same beyond the subflow limit */
-	ifindex = pm_bad_ep_ifindex(msk, &local);
+	ifindex = 0;
+	mptcp_pm_endpoint_of(msk, &local, &ifindex);
 	results.create_ok =
 		bpf_mptcp_pm_subflow_create(msk, &local, &remote, ifindex, false);
 	results.create_over_limit =
