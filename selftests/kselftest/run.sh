@@ -229,7 +229,7 @@ TIMING_ATTEMPTS=${KSELFTEST_TIMING_ATTEMPTS:-3}
 # only_too_slow LOG: did the script fail on time alone? simult_flows.sh
 # bounds each transfer's duration ("transfer slower than expected!", its
 # mptcp_connect -T). Under TCG the patched kernel missed such a bound in 3
-# of 5 runs, the unpatched one in none of 4; the cause is open (README.md,
+# of 8 runs, the unpatched one in none of 4; the cause is open (README.md,
 # Results). True if every [FAIL] line of LOG is such a miss and the kernel
 # logged no problem.
 only_too_slow() {
