@@ -125,7 +125,7 @@ known_failure() {
 # kernel as well; exit status 1 with only those is not a failure either.
 report() {
 	local name=$1 secs=$2 status=$3 out=$4 extra=${5:-} why=${6:-} notes="" kernel
-	local nfail=0 nknown=0 nskip nflaky line known_lines=""
+	local nfail=0 nknown=0 nskip nflaky line known_lines="" fail_lines=""
 
 	kernel=$(dmesg -c)
 	printf '%s\n' "$kernel" >"$logs/${name// /_}.dmesg"
@@ -135,6 +135,7 @@ report() {
 			known_lines+="  as on the unpatched kernel: $line"$'\n'
 		else
 			nfail=$((nfail + 1))
+			fail_lines+="  $line"$'\n'
 		fi
 	done < <(grep -a '^not ok ' "$out")
 	nskip=$(grep -cE '^ok .*# SKIP' "$out")
@@ -161,9 +162,7 @@ report() {
 	else
 		echo "FAIL: kselftest: $name ($secs s$notes): $why"
 		failures=$((failures + 1))
-		grep -a '^not ok ' "$out" | while IFS= read -r line; do
-			known_failure "$line" || echo "  $line"
-		done
+		printf '%s' "$fail_lines"
 		printf '%s\n' "$kernel" | grep -E -A20 "$KERNEL_BAD" | head -n 40 | sed 's/^/  kernel: /'
 	fi
 	printf '%s' "$known_lines"
