@@ -163,6 +163,10 @@ report() {
 		echo "FAIL: kselftest: $name ($secs s$notes): $why"
 		failures=$((failures + 1))
 		printf '%s' "$fail_lines"
+		# what the script printed around its failures, so that a CI
+		# log shows the cause, not only the sub-test's name
+		grep -a -B2 -A12 -E '\[ ?FAIL ?\]|timed out|Unexpected revents' "$out" |
+			head -n 60 | sed 's/^/  log: /'
 		printf '%s\n' "$kernel" | grep -E -A20 "$KERNEL_BAD" | head -n 40 | sed 's/^/  kernel: /'
 	fi
 	printf '%s' "$known_lines"
@@ -208,13 +212,14 @@ run_minrtt() {
 		"$loader" unload bpf_minrtt >/dev/null 2>&1
 		return
 	fi
-	run "$name" "${TIMEOUT[minrtt]}" PATH="$here/netns-sched:$PATH" \
+	run_timed minrtt "$name" "${TIMEOUT[minrtt]}" PATH="$here/netns-sched:$PATH" \
 		NETNS_SCHED=bpf_minrtt NETNS_SCHED_IP="$(command -v ip)" \
 		NETNS_SCHED_LOG="$nslog" -- ./mptcp_connect.sh
 	picks1=$(picks) || picks1=$picks0
 	"$loader" unload bpf_minrtt >/dev/null || echo "  warning: unloading bpf_minrtt failed"
 	nns=$(grep -c ' bpf_minrtt$' "$nslog")
 	extra="$nns netns with bpf_minrtt, $((picks1 - picks0)) bursts scheduled by it"
+	extra+="${timing_notes:+; $timing_notes}"
 	rm -f "$nslog"
 	if [ "$nns" -lt $MINRTT_MIN_NETNS ] || [ $((picks1 - picks0)) -lt $MINRTT_MIN_PICKS ]; then
 		why="expected >= $MINRTT_MIN_NETNS netns and >= $MINRTT_MIN_PICKS bursts under bpf_minrtt"
@@ -222,21 +227,55 @@ run_minrtt() {
 	report "$name" "$secs" "$status" "$out" "$extra" "$why"
 }
 
-# simult_flows.sh runs up to this many times while it fails on time alone.
-TIMING_ATTEMPTS=${KSELFTEST_TIMING_ATTEMPTS:-3}
+# Failures that are about time under TCG, not about a wrong result, and
+# that happen on the unpatched kernel's code paths too (README.md,
+# Results): a script that failed with nothing else gets another run, up to
+# TIMING_ATTEMPTS runs in all, and its result line names what each earlier
+# run failed in. KSELFTEST_TIMING_ATTEMPTS=1 turns that off.
+#  - simult_flows.sh bounds each transfer's duration ("transfer slower than
+#    expected!", its mptcp_connect -T);
+#  - mptcp_connect.sh kills a transfer after 61 s (mptcp_lib_wait_timeout
+#    prints "timeout"); its "full disconnect" MPTCP -> TCP case has hit
+#    that with the client's socket closing only at the MPTCP close timeout
+#    (60 s), on the default scheduler and path manager (upstream reports:
+#    multipath-tcp/mptcp_net-next issues 594 and 595).
+declare -A TIMING_ATTEMPTS=([simult_flows.sh]=3 [mptcp_connect.sh]=2 [minrtt]=2)
 
-# only_too_slow LOG: did the script fail on time alone? simult_flows.sh
-# bounds each transfer's duration ("transfer slower than expected!", its
-# mptcp_connect -T). Under TCG the patched kernel missed such a bound in 3
-# of 8 runs, the unpatched one in none of 4; the cause is open (README.md,
-# Results). True if every [FAIL] line of LOG is such a miss and the kernel
-# logged no problem.
-only_too_slow() {
-	local fails slow
+# only_timing_failures SCRIPT LOG: did SCRIPT fail on time alone, with a
+# clean kernel log?
+only_timing_failures() {
+	local log=$2 fails timing
 
-	fails=$(grep -ac '\[FAIL\]' "$1")
-	slow=$(grep -ac 'transfer slower than expected.*\[FAIL\]' "$1")
-	[ "$fails" -gt 0 ] && [ "$fails" = "$slow" ] && ! dmesg | grep -Eq "$KERNEL_BAD"
+	case $1 in
+	simult_flows.sh)
+		fails=$(grep -ac '\[FAIL\]' "$log")
+		timing=$(grep -ac 'transfer slower than expected.*\[FAIL\]' "$log") ;;
+	mptcp_connect.sh|minrtt)
+		fails=$(grep -ac '^not ok ' "$log")
+		timing=$(grep -ac '^timeout$' "$log") ;;
+	*) return 1 ;;
+	esac
+	[ "$fails" -gt 0 ] && [ "$fails" = "$timing" ] && ! dmesg | grep -Eq "$KERNEL_BAD"
+}
+
+# run_timed SCRIPT NAME TIMEOUT [ENV=VALUE...] -- CMD...: run(), and again
+# while only_timing_failures says so; sets $timing_notes for report().
+run_timed() {
+	local script=$1 name=$2 attempt=1 max failed
+	shift 2
+	max=${KSELFTEST_TIMING_ATTEMPTS:-${TIMING_ATTEMPTS[$script]:-1}}
+	timing_notes=""
+	run "$name" "$@"
+	while [ "$status" = 1 ] && [ "$attempt" -lt "$max" ] &&
+	      only_timing_failures "$script" "$out"; do
+		failed=$(grep -a '^not ok ' "$out" | sed 's/^not ok [0-9]* - //; s/ # .*//' |
+			paste -sd, | sed 's/,/, /g')
+		timing_notes+="${timing_notes:+; }attempt $attempt ($secs s) failed on time only in: $failed"
+		mv "$out" "${out%.log}.attempt$attempt.log"
+		attempt=$((attempt + 1))
+		echo "### kselftest: $name: failed on time only, attempt $attempt of $max"
+		run "$name" "$@"
+	done
 }
 
 for s in "${scripts[@]}"; do
@@ -244,25 +283,8 @@ for s in "${scripts[@]}"; do
 		run_minrtt
 		continue
 	fi
-	run "$s" "${TIMEOUT[$s]}" -- "./$s"
-	# A run that failed only on time gets up to TIMING_ATTEMPTS in all;
-	# the result line names what each earlier attempt was too slow in.
-	if [ "$s" = simult_flows.sh ]; then
-		attempt=1 slow_notes=""
-		while [ "$status" = 1 ] && [ "$attempt" -lt "$TIMING_ATTEMPTS" ] &&
-		      only_too_slow "$out"; do
-			first=$(grep -a '^not ok ' "$out" | sed 's/^not ok [0-9]* - //; s/ # .*//' |
-				paste -sd, | sed 's/,/, /g')
-			slow_notes+="${slow_notes:+; }attempt $attempt ($secs s) too slow in: $first"
-			mv "$out" "${out%.log}.attempt$attempt.log"
-			attempt=$((attempt + 1))
-			echo "### kselftest: $s: only too slow, attempt $attempt of $TIMING_ATTEMPTS"
-			run "$s" "${TIMEOUT[$s]}" -- "./$s"
-		done
-		report "$s" "$secs" "$status" "$out" "$slow_notes"
-		continue
-	fi
-	report "$s" "$secs" "$status" "$out"
+	run_timed "$s" "$s" "${TIMEOUT[$s]}" -- "./$s"
+	report "$s" "$secs" "$status" "$out" "$timing_notes"
 done
 
 case $join in
