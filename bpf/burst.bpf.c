@@ -25,6 +25,7 @@ struct burst_stats {
 	__u64 backup_used;
 	__u64 waited;				/* best subflow's buffer was full */
 	__u64 none_available;
+	__u64 retrans_deferred;			/* every subflow still busy */
 };
 MPTCP_STATS(struct burst_stats);
 
@@ -110,15 +111,18 @@ int BPF_PROG(burst_get_send, struct mptcp_sock *msk)
 	return 0;
 }
 
-/* Retransmit on an active non-backup subflow that has nothing left
- * outstanding itself (so it is not the one that lost the data), else on
- * any active non-backup subflow, else on a backup.
+/* Retransmit as the default does: on an active subflow with nothing left
+ * outstanding itself (so not the one still holding the data), non-backup
+ * first; on a backup only when no subflow is making progress (every busy
+ * one stale more than once). When every subflow still has data queued or
+ * in flight, send nothing again now: the original copies are on their way,
+ * and a copy queued behind them would only take capacity from new data.
  */
 SEC("struct_ops")
 int BPF_PROG(burst_get_retrans, struct mptcp_sock *msk)
 {
-	struct mptcp_subflow_context *subflow, *idle = NULL, *busy = NULL,
-				     *backup = NULL;
+	struct mptcp_subflow_context *subflow, *idle = NULL, *backup = NULL;
+	__u32 min_stale = ~0U;
 
 	bpf_for_each(mptcp_subflow, subflow, (struct sock *)msk) {
 		struct tcp_sock *tp;
@@ -128,20 +132,24 @@ int BPF_PROG(burst_get_retrans, struct mptcp_sock *msk)
 		tp = mptcp_subflow_tcp(subflow);
 		if (!tp)
 			continue;
+		if (tp->write_seq != tp->snd_una) {
+			if (subflow->stale_count < min_stale)
+				min_stale = subflow->stale_count;
+			continue;
+		}
 		if (mptcp_subflow_is_backup(subflow)) {
 			if (!backup)
 				backup = subflow;
-		} else if (tp->write_seq == tp->snd_una) {
-			if (!idle)
-				idle = subflow;
-		} else if (!busy) {
-			busy = subflow;
+		} else if (!idle) {
+			idle = subflow;
 		}
 	}
 
-	subflow = idle ?: busy ?: backup;
-	if (!subflow)
-		return -1;
+	subflow = idle ?: (min_stale > 1 ? backup : NULL);
+	if (!subflow) {
+		MPTCP_STAT_INC(retrans_deferred);
+		return MPTCP_SCHED_WAIT;
+	}
 	mptcp_subflow_set_scheduled(subflow, true);
 	return 0;
 }

@@ -25,12 +25,18 @@ done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# bench SCENARIO BYTES: one line per scheduler, goodput median and ratio
+# The sender's MPTCP-level retransmissions (data sent again on another
+# subflow after the MPTCP retransmit timer fired) so far.
+mptcp_rtx() { mib_get "$TOPO_CLI" MPTCPRetrans || echo 0; }
+
+# bench SCENARIO BYTES: one line per scheduler: goodput median, its ratio
+# to the default's, MPTCP-level retransmitted segments per transfer
 bench() {
-	local scenario=$1 bytes=$2 sched ms mbps base="" i
-	printf '%-8s %-12s %10s %8s\n' "$scenario" scheduler "Mbit/s" "vs default"
+	local scenario=$1 bytes=$2 sched ms mbps base="" i rtx0
+	printf '%-8s %-12s %10s %10s %10s\n' "$scenario" scheduler "Mbit/s" "vs default" "MPTCP rtx"
 	for sched in $SCHEDS; do
 		topo_set_scheduler "$sched" || die "select $sched"
+		rtx0=$(mptcp_rtx)
 		for i in $(seq "$RUNS"); do
 			topo_xfer "$bytes" --wait-subflows 2 >/dev/null ||
 				die "transfer under $sched failed"
@@ -40,8 +46,9 @@ bench() {
 		ms=$(median <"$TOPO_DIR/bench.ms")
 		mbps=$(awk -v b="$bytes" -v ms="$ms" 'BEGIN { printf "%.1f", b * 8 / ms / 1000 }')
 		[ -n "$base" ] || base=$mbps
-		printf '%-8s %-12s %10s %8s\n' "" "$sched" "$mbps" \
-			"$(awk -v a="$mbps" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
+		printf '%-8s %-12s %10s %10s %10s\n' "" "$sched" "$mbps" \
+			"$(awk -v a="$mbps" -v b="$base" 'BEGIN { printf "%.2f", a / b }')" \
+			$((($(mptcp_rtx) - rtx0) / RUNS))
 	done
 }
 
