@@ -15,9 +15,14 @@
 # counters; MPTCP-level reinjections (mptcp.bytes_retrans) stay below 5%
 # of the payload, as they must on paths that lose nothing but what their
 # queues drop; the policy's own counters moved and agree; the core took over
-# (MPTcpExtSchedFallback) in at most 1% of the policy's rounds: minrtt
-# never returns "nothing" while a subflow is active, it picks one to wait
-# for, so only a kernel-side problem could make it more.
+# (MPTcpExtSchedFallback) in at most 1% of the policy's rounds plus
+# START_FALLBACKS. minrtt never returns "nothing" while a subflow is active
+# (none_available stays 0); it waits (MPTCP_SCHED_WAIT) when no window has
+# room, and the core honours a wait only while data is in flight. In the
+# first rounds of a transfer the data is queued on the subflow but not yet
+# sent (the push loop transmits when it lets go of the subflow), so a wait
+# there falls back to the default: 2 per transfer, in each of 7 transfers
+# measured.
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib/test.sh
@@ -41,6 +46,8 @@ FAST_MIN=90	# % the 10 ms path carries when it is not rate-limited
 # spill-over the first subtest tolerates, so a policy that merely
 # overflows (or ignores) the second path cannot reach it.
 SPILL_MIN=30
+# Waits the core cannot honour at the start of a transfer (see above).
+START_FALLBACKS=4
 
 # check_counters: bpf_minrtt's counters for this transfer (read into
 # sched_stat), and the core's fallback count.
@@ -51,8 +58,9 @@ check_counters() {
 	picks=$(sched_stat picked)
 	assert_gt "$(sched_stat 'picked[0]')" 0 "policy: picks of the 10 ms subflow"
 	assert_eq "$(sched_stat backup_used)" 0 "policy: backup_used (there is no backup)"
-	assert_le "$(mib_get "$TOPO_CLI" SchedFallback)" $((picks / 100)) \
-		"MPTcpExtSchedFallback (<= 1% of $picks rounds)"
+	assert_eq "$(sched_stat none_available)" 0 "policy: none_available"
+	assert_le "$(mib_get "$TOPO_CLI" SchedFallback)" $((picks / 100 + START_FALLBACKS)) \
+		"MPTcpExtSchedFallback (<= 1% of $picks rounds + $START_FALLBACKS)"
 }
 
 unlimited() { topo_path_set 1 delay 5 && topo_path_set 2 delay 25; }
