@@ -33,6 +33,13 @@ done
 image=${VMTEST_KERNEL:-$("$REPO_TOP/vmlinux/build-kernel.sh" --dir)/bzImage}
 [ -f "$image" ] || die "no kernel image at $image; run 'make kernel' first"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found; run 'make setup'"
+# The guest sees this host's / but mounts its own tmpfs on /tmp and /run.
+for d in "$PWD" "$REPO_TOP"; do
+	case $d/ in
+	/tmp/*|/run/*)
+		die "$d is under /tmp or /run, which the guest replaces with its own tmpfs; clone or copy the repository elsewhere (e.g. /var/tmp or /root)" ;;
+	esac
+done
 
 results=${VMTEST_RESULTS:-$(mktemp -d /tmp/mptcp-bpf-vm.XXXXXX)}
 mkdir -p "$results"
